@@ -46,6 +46,11 @@ final class LinearMapTask implements TrainingTask, AutoCloseable {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, IN));
     }
 
+    /** The manager that owns the block's weights. */
+    NDManager manager() {
+        return manager;
+    }
+
     @Override
     public Block block() {
         return block;

@@ -64,7 +64,10 @@ class TrainerTest {
         Recorder recorder = new Recorder();
         try (LinearMapTask task = new LinearMapTask(INIT_SEED);
              Trainer trainer = new Trainer(config(150), task, dir).addListener(recorder)) {
+            int arraysBefore = task.manager().getManagedArrays().size();
             TrainingResult result = trainer.fit();
+            // Gradients, aliases and temporaries of 150 steps did not pile up in the block's manager.
+            assertEquals(arraysBefore, task.manager().getManagedArrays().size());
             assertTrue(result.finished());
             assertFalse(result.cancelled());
             double first = recorder.events.get(0).loss();
