@@ -179,6 +179,30 @@ class MalformedMidiTest {
     }
 
     @Test
+    void theJdkParserAloneDropsATruncatedTrackSilently() throws Exception {
+        // Why SmfValidator exists (JDK 17): the same bytes as truncatedTrackIsReportedNotDropped.
+        byte[] full = SmfBytes.header(0, 1, 96).track(ONE_NOTE).bytes();
+        byte[] cut = Arrays.copyOf(full, full.length - 4);
+        javax.sound.midi.Sequence sequence = javax.sound.midi.MidiSystem.getSequence(new java.io.ByteArrayInputStream(cut));
+        assertEquals(0, sequence.getTracks().length);
+    }
+
+    @Test
+    void theJdkParserAloneReadsRunningStatusAfterAMetaEventAsAnotherMetaEvent() throws Exception {
+        // Spec §8 asked how javax.sound.midi treats running status across meta events: it keeps 0xFF as
+        // the status, so the data bytes "60 0 ..." become a meta event of type 0 and the note-off is lost.
+        byte[] file = SmfBytes.header(0, 1, 96).track(concat(new int[] {
+                0x00, 0x90, 60, 100,
+                0x00, 0xFF, 0x01, 0x01, 'x',
+                0x10, 60, 0, 0x00,
+        }, END_OF_TRACK)).bytes();
+        javax.sound.midi.Track track = javax.sound.midi.MidiSystem.getSequence(new java.io.ByteArrayInputStream(file))
+                .getTracks()[0];
+        javax.sound.midi.MidiMessage third = track.get(2).getMessage();
+        assertTrue(third instanceof javax.sound.midi.MetaMessage meta && meta.getType() == 0, "got " + third);
+    }
+
+    @Test
     void randomDamageOnlyEverRaisesMidiFormatException() {
         // 3,000 mutations of a small valid file (fixed seed): each is read or rejected with our exception;
         // nothing else escapes (no RuntimeException, no OutOfMemoryError), and none takes long.
