@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link Score} into a sequence of base events and back (spec §6.1), in one of two layouts:
@@ -243,10 +244,9 @@ public abstract sealed class MusicTokenizer permits RemiTokenizer, TsdTokenizer 
         }
 
         List<Onset> onsets = new ArrayList<>();
-        TreeMap<Long, Boolean> positions = new TreeMap<>();
-        notes.keySet().forEach(p -> positions.put(p, true));
-        tempos.keySet().forEach(p -> positions.put(p, true));
-        for (long p : positions.keySet()) {
+        TreeSet<Long> positions = new TreeSet<>(notes.keySet());
+        positions.addAll(tempos.keySet());
+        for (long p : positions) {
             onsets.add(new Onset(p, tempos.getOrDefault(p, -1), notes.getOrDefault(p, List.of())));
         }
         return onsets;
