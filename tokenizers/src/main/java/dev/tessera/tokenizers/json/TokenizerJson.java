@@ -31,6 +31,9 @@ import java.util.Map;
  *   <li>Metaspace (Unigram on text): {@code Metaspace}, prepend "always", split;</li>
  *   <li>identity (music): {@code null} pre-tokenizer and decoder.</li>
  * </ul>
+ *
+ * Unigram scores are written with at most 15 significant digits ({@link UnigramModel#jsonScore}), not with
+ * {@code Double.toString}, so that HF's serde_json parse equals ours exactly.
  */
 public final class TokenizerJson {
 
@@ -107,7 +110,7 @@ public final class TokenizerJson {
                 throw new TokenizerException(TokenizerException.Code.BAD_CONFIG,
                         "piece " + i + " has score " + score + ", which JSON cannot hold");
             }
-            vocab.add(new JsonArray().add(unigram.token(i)).add(score));
+            vocab.add(new JsonArray().add(unigram.token(i)).add(UnigramModel.jsonScore(score)));
         }
         return new JsonObject().put("type", "Unigram").put("unk_id", unigram.unkId()).put("vocab", vocab)
                 .put("byte_fallback", unigram.byteFallback());

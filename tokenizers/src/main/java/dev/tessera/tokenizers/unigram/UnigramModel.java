@@ -72,6 +72,25 @@ public final class UnigramModel implements SubwordModel {
         this.trie = new PieceTrie(pieces);
     }
 
+    /** Significant digits of a score in tokenizer.json. */
+    public static final int SCORE_DIGITS = 15;
+    private static final java.math.MathContext SCORE_CONTEXT = new java.math.MathContext(SCORE_DIGITS);
+
+    /**
+     * A score as tokenizer.json holds it: at most 15 significant digits. HF parses JSON with serde_json's
+     * default, which turns the digits into an f64 before scaling, so 16-17 digit scores can land one ulp away
+     * from Java's exact parse and flip a Viterbi tie; with at most 15 digits both parses are exact roundings of
+     * the same decimal. Trained scores are rounded to these values, so our model and HF's are the same.
+     */
+    public static java.math.BigDecimal jsonScore(double score) {
+        return new java.math.BigDecimal(score).round(SCORE_CONTEXT).stripTrailingZeros();
+    }
+
+    /** {@code score} rounded to the double that {@link #jsonScore} writes. */
+    public static double roundScore(double score) {
+        return jsonScore(score).doubleValue();
+    }
+
     /** The byte-fallback piece of byte {@code b}: {@code <0x41>}. */
     public static String bytePiece(int b) {
         return String.format("<0x%02X>", b & 0xFF);

@@ -1,6 +1,7 @@
 package dev.tessera.tokenizers.unigram;
 
 import dev.tessera.tokenizers.IntList;
+import dev.tessera.tokenizers.TokenizerException;
 import dev.tessera.tokenizers.WordCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -393,6 +394,11 @@ public final class UnigramTrainer {
         }
         Set<String> fixedSet = new HashSet<>(fixed);
         int room = config.vocabSize() - fixed.size();
+        if (required.size() > room) {
+            throw new TokenizerException(TokenizerException.Code.BAD_CONFIG, "vocabSize " + config.vocabSize()
+                    + " leaves " + room + " pieces after the fixed tokens, fewer than the " + required.size()
+                    + " required characters; raise vocabSize or lower characterCoverage");
+        }
         Map<String, Double> chosen = new HashMap<>();
         Map<String, Double> scoreOf = new HashMap<>();
         double minScore = Double.POSITIVE_INFINITY;
@@ -438,7 +444,7 @@ public final class UnigramTrainer {
         double[] scores = new double[fixed.size() + learned.size()];
         for (int i = 0; i < learned.size(); i++) {
             vocab.add(learned.get(i).text());
-            scores[fixed.size() + i] = learned.get(i).score();
+            scores[fixed.size() + i] = UnigramModel.roundScore(learned.get(i).score());
         }
         return new UnigramModel(vocab, scores, vocab.indexOf(config.unkToken()), config.byteFallback());
     }

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BpeTrainerTest {
+public class BpeTrainerTest {
 
-    static final Path FIXTURE = Path.of("src/test/resources/fixtures/bpe-parity");
+    public static final Path FIXTURE = Path.of("src/test/resources/fixtures/bpe-parity");
 
     private static BpeTrainerConfig plain(int vocabSize) {
         return new BpeTrainerConfig(vocabSize, 0, List.of(), "", 0, 2);
@@ -77,7 +77,7 @@ class BpeTrainerTest {
     }
 
     /** One document per line, newline included, as make_fixture.py feeds HF. */
-    static List<String> fixtureLines() throws IOException {
+    public static List<String> fixtureLines() throws IOException {
         String text = Files.readString(FIXTURE.resolve("corpus.txt"), StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>();
         int from = 0;
