@@ -14,6 +14,15 @@ public interface SubwordModel {
     /** The id of {@code token}, or -1. */
     int id(String token);
 
+    /**
+     * Appends one sampled segmentation of {@code word}, with probability proportional to exp(theta * score)
+     * (subword regularization). Only Unigram models sample; the others reject the call.
+     */
+    default void sampleWord(String word, double theta, java.util.Random rnd, IntList out) {
+        throw new TokenizerException(TokenizerException.Code.BAD_CONFIG,
+                "sampling segmentations needs a Unigram model, this is " + getClass().getSimpleName());
+    }
+
     /** The byte a byte-fallback piece ({@code <0x41>}) stands for, or -1 for every other piece. */
     default int byteValue(int id) {
         return -1;

@@ -59,6 +59,30 @@ public final class SubwordTokenizer implements Tokenizer {
         return out.toArray();
     }
 
+    /**
+     * Like {@link #encode}, but each word's segmentation is sampled with probability proportional to
+     * exp(theta * score) (Unigram only); the same seed gives the same ids.
+     */
+    public int[] sample(String text, double theta, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        IntList out = new IntList(text.length() / 3 + 8);
+        specials.split(text, new SpecialTokens.Sink() {
+            @Override
+            public void text(String chunk) {
+                List<String> words = preTokenizer.split(chunk);
+                for (int i = 0; i < words.size(); i++) {
+                    model.sampleWord(codec.toModel(words.get(i), i == 0), theta, rnd, out);
+                }
+            }
+
+            @Override
+            public void special(int id) {
+                out.add(id);
+            }
+        });
+        return out.toArray();
+    }
+
     @Override
     public int[] encodeWords(List<String> words) {
         IntList out = new IntList(words.size() * 2 + 8);

@@ -231,6 +231,7 @@ public final class UnigramModel implements SubwordModel {
      * Samples a segmentation of {@code word} with probability proportional to exp(theta * score) (subword
      * regularization); unknown characters stay single {@code <unk>} pieces.
      */
+    @Override
     public void sampleWord(String word, double theta, Random rnd, IntList out) {
         Lattice lattice = lattice(word);
         for (int n : lattice.sample(theta, rnd)) {

@@ -118,6 +118,22 @@ class UnigramTrainerTest {
     }
 
     @Test
+    void sampledSegmentationsDecodeToTheTextAndFollowTheSeed() {
+        String text = "the quick sun and the string of ration";
+        int[] best = ours.encode(text);
+        int differing = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            int[] sampled = ours.sample(text, 0.2, seed);
+            assertEquals(text, ours.decode(sampled));
+            assertArrayEquals(sampled, ours.sample(text, 0.2, seed));
+            if (!java.util.Arrays.equals(sampled, best)) {
+                differing++;
+            }
+        }
+        assertTrue(differing > 10, "samples that differ from Viterbi: " + differing);
+    }
+
+    @Test
     void decodeRestoresTextWithoutLeadingSpace() {
         String text = "hello  world, it's  unigram";
         assertEquals(text, ours.decode(ours.encode(text)));
