@@ -2,15 +2,21 @@ package dev.tessera.image.lfq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tessera.core.checkpoint.Checkpoint;
+import dev.tessera.image.nn.BlockCheckpoints;
 import dev.tessera.image.nn.Conv;
 import dev.tessera.image.nn.Dense;
 import dev.tessera.image.nn.FixedShapeBlock;
 import dev.tessera.image.nn.GroupNorm;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The LFQ image tokenizer (specs/image.md 1.3): images {@code (B, 3, 32, 32)} in [-1, 1] to an 8x8 grid
@@ -51,6 +57,20 @@ public final class LfqTokenizer extends FixedShapeBlock {
 
     public LookupFreeQuantizer quantizer() {
         return quantizer;
+    }
+
+    /** Saves the weights and config as checkpoint {@code name} in {@code dir}; see {@link BlockCheckpoints}. */
+    public void save(Path dir, String name, Map<String, String> metadata) throws IOException {
+        BlockCheckpoints.save(dir, name, this, config.toJson(), metadata);
+    }
+
+    /** A tokenizer built from checkpoint {@code name}'s config, its weights in {@code manager} (the caller's). */
+    public static LfqTokenizer load(Path dir, String name, NDManager manager) throws IOException {
+        Checkpoint.Loaded loaded = Checkpoint.load(dir, name);
+        LfqTokenizer t = new LfqTokenizer(LfqTokenizerConfig.fromJson(loaded.config()));
+        t.initialize(manager);
+        BlockCheckpoints.load(t, loaded.tensors());
+        return t;
     }
 
     /**
