@@ -166,7 +166,7 @@ public final class ConstantQTransform {
         }
     }
 
-    /** Multiplies bin k by 2·√l_k (l of its top-octave kernel): nnAudio's "librosa" scaling, for the discriminator. */
+    /** Multiplies bin k by 2·√l_k (l of its top-octave kernel): nnAudio's "librosa" scaling, for discriminators. */
     public NDArray librosaScale(NDArray cqt) {
         float[] g = new float[bins()];
         for (int b = 0; b < g.length; b++) {

@@ -23,7 +23,7 @@ public final class PitchTracker {
 
     private static final int PAD = (FRAME - HOP) / 2;
 
-    /** Analyses a mono 22,050 Hz signal. Each call makes its own YIN (which keeps buffers), so trackers can be shared. */
+    /** Analyses a mono 22,050 Hz signal. Each call makes its own YIN (it keeps buffers), so trackers can be shared. */
     public PitchTrack track(float[] audio) {
         float[] padded = pad(audio);
         int frames = (padded.length - FRAME) / HOP + 1;

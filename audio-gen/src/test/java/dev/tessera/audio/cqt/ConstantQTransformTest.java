@@ -60,7 +60,8 @@ class ConstantQTransformTest {
             leak = Math.max(leak, KaiserSinc.response(h, f));
         }
         double rejection = -20 * Math.log10(leak);
-        System.out.printf("decimator: ripple %.5f dB to 0.185 fs, rejection %.1f dB above 0.315 fs%n", ripple, rejection);
+        System.out.printf("decimator: ripple %.5f dB to 0.185 fs, rejection %.1f dB above 0.315 fs%n", ripple,
+                rejection);
         assertTrue(ripple <= 0.001, "ripple " + ripple + " dB");
         assertTrue(rejection >= 84, "rejection " + rejection + " dB");
     }
