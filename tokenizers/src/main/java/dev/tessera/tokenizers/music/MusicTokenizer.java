@@ -69,6 +69,9 @@ public abstract sealed class MusicTokenizer permits RemiTokenizer, TsdTokenizer 
         return config;
     }
 
+    /** {@code remi} or {@code tsd}: the layout's name in files and on the command line. */
+    public abstract String layout();
+
     public MusicVocabulary vocabulary() {
         return vocabulary;
     }
@@ -277,14 +280,14 @@ public abstract sealed class MusicTokenizer permits RemiTokenizer, TsdTokenizer 
         return (2 * a + b) / (2 * b);
     }
 
-    /** The events being written, with the bar each starts in. */
+    /** The events being written, with the beat each starts in. */
     final class Events {
         private final List<String> tokens = new ArrayList<>();
-        private final List<Integer> bars = new ArrayList<>();
+        private final List<Integer> beats = new ArrayList<>();
 
         void add(String token, long position) {
             tokens.add(token);
-            bars.add((int) (position / config.positionsPerBar()));
+            beats.add((int) (position / config.positionsPerBeat()));
         }
 
         TokenSequence build() {
@@ -292,7 +295,7 @@ public abstract sealed class MusicTokenizer permits RemiTokenizer, TsdTokenizer 
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = vocabulary.id(tokens.get(i));
             }
-            return new TokenSequence(tokens, ids, bars.stream().mapToInt(Integer::intValue).toArray());
+            return new TokenSequence(tokens, ids, beats.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tessera.tokenizers.music;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -98,6 +101,45 @@ public record MusicTokenizerConfig(int pitchMin, int pitchMax, int drumPitchMin,
     public MusicTokenizerConfig withPrograms(boolean on) {
         return new MusicTokenizerConfig(pitchMin, pitchMax, drumPitchMin, drumPitchMax, positionsPerBeat, durations,
                 velocityBins, tempoBins, tempoMin, tempoMax, tempos, on, ticksPerQuarter);
+    }
+
+    /** This configuration as JSON (field names as in the record), for {@code tokenizer.meta.json}. */
+    public JsonObject toJson() {
+        JsonArray ranges = new JsonArray();
+        for (BeatRange r : durations) {
+            ranges.add(new JsonArray().add(r.fromBeat()).add(r.toBeat()).add(r.resolution()));
+        }
+        return new JsonObject().put("pitchMin", pitchMin).put("pitchMax", pitchMax)
+                .put("drumPitchMin", drumPitchMin).put("drumPitchMax", drumPitchMax)
+                .put("positionsPerBeat", positionsPerBeat).put("durations", ranges)
+                .put("velocityBins", velocityBins).put("tempoBins", tempoBins).put("tempoMin", tempoMin)
+                .put("tempoMax", tempoMax).put("tempos", tempos).put("programs", programs)
+                .put("ticksPerQuarter", ticksPerQuarter);
+    }
+
+    /** Reads {@link #toJson}; a missing field is an {@link IllegalArgumentException} naming it. */
+    public static MusicTokenizerConfig fromJson(JsonObject json) {
+        if (json == null) {
+            throw new IllegalArgumentException("no event configuration");
+        }
+        for (String key : List.of("pitchMin", "pitchMax", "drumPitchMin", "drumPitchMax", "positionsPerBeat",
+                "durations", "velocityBins", "tempoBins", "tempoMin", "tempoMax", "tempos", "programs",
+                "ticksPerQuarter")) {
+            if (!json.containsKey(key)) {
+                throw new IllegalArgumentException("the event configuration lacks \"" + key + "\"");
+            }
+        }
+        List<BeatRange> ranges = new ArrayList<>();
+        JsonArray durationsJson = json.getJsonArray("durations");
+        for (int i = 0; i < durationsJson.size(); i++) {
+            JsonArray r = durationsJson.getJsonArray(i);
+            ranges.add(new BeatRange(r.getInteger(0), r.getInteger(1), r.getInteger(2)));
+        }
+        return new MusicTokenizerConfig(json.getInteger("pitchMin"), json.getInteger("pitchMax"),
+                json.getInteger("drumPitchMin"), json.getInteger("drumPitchMax"), json.getInteger("positionsPerBeat"),
+                ranges, json.getInteger("velocityBins"), json.getInteger("tempoBins"), json.getDouble("tempoMin"),
+                json.getDouble("tempoMax"), json.getBoolean("tempos"), json.getBoolean("programs"),
+                json.getInteger("ticksPerQuarter"));
     }
 
     /** Grid steps in a bar. */

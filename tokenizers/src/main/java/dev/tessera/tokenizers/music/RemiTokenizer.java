@@ -16,6 +16,11 @@ final class RemiTokenizer extends MusicTokenizer {
     }
 
     @Override
+    public String layout() {
+        return "remi";
+    }
+
+    @Override
     List<String> leadingEvents() {
         return List.of("Bar_None");
     }

@@ -17,6 +17,11 @@ final class TsdTokenizer extends MusicTokenizer {
     }
 
     @Override
+    public String layout() {
+        return "tsd";
+    }
+
+    @Override
     List<String> leadingEvents() {
         return List.of();
     }

@@ -64,6 +64,36 @@ final class RandomMidi {
     }
 
     /**
+     * A one-track melody at 120 BPM that plays one random phrase of {@code barsPerPhrase} bars
+     * {@code repeats} times: eighth notes of the C major scale (C4 to C6) on about 60% of the eighths, each
+     * one or two eighths long, velocities from four levels. Real music repeats like this; random notes
+     * do not, which is what the structure indicator tells apart.
+     */
+    static Score phrases(long seed, int ticksPerQuarter, int barsPerPhrase, int repeats) {
+        Random r = new Random(seed);
+        int[] scale = {0, 2, 4, 5, 7, 9, 11};
+        int eighth = ticksPerQuarter / 2;
+        int eighthsPerPhrase = barsPerPhrase * 8;
+        List<Note> phrase = new ArrayList<>();
+        for (int e = 0; e < eighthsPerPhrase; e++) {
+            if (r.nextInt(10) < 6) {
+                int degree = r.nextInt(15);
+                int pitch = 60 + 12 * (degree / 7) + scale[degree % 7];
+                phrase.add(new Note(pitch, 64 + 16 * r.nextInt(4), (long) e * eighth, (long) (1 + r.nextInt(2)) * eighth));
+            }
+        }
+        List<Note> notes = new ArrayList<>();
+        for (int k = 0; k < repeats; k++) {
+            long offset = (long) k * eighthsPerPhrase * eighth;
+            for (Note n : phrase) {
+                notes.add(new Note(n.pitch(), n.velocity(), n.onset() + offset, n.duration()));
+            }
+        }
+        return new Score(ticksPerQuarter, List.of(new Track(0, false, fifoConsistent(notes))),
+                List.of(new TempoChange(0, TempoChange.DEFAULT_MICROS_PER_QUARTER)), List.of(new TimeSignature(0, 4, 4)));
+    }
+
+    /**
      * The notes with each note that would end strictly inside an earlier-starting note of its pitch
      * lengthened to end with it: overlaps stay, but the onset order of a pitch is also its end order.
      */
