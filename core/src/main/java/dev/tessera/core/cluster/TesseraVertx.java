@@ -76,7 +76,7 @@ public final class TesseraVertx {
     /** The Hazelcast configuration for TCP join on loopback or a LAN, with a short heartbeat. */
     static Config hazelcastConfig(NodeOptions options) {
         Config hz = ConfigUtil.loadConfig();
-        hz.setClusterName("tessera");
+        hz.setClusterName(options.clusterName());
         hz.getNetworkConfig().setPort(options.hazelcastPort()).setPortAutoIncrement(true);
         hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(options.host());
         JoinConfig join = hz.getNetworkConfig().getJoin();
