@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +41,6 @@ final class ModelMetrics implements AutoCloseable {
     private final Counter items;
     private final Counter batches;
     private final DistributionSummary batchSize;
-    private final Map<ModelState, Gauge> stateGauges = new EnumMap<>(ModelState.class);
     private volatile ModelState state = ModelState.LOADING;
     private volatile double loadSeconds = Double.NaN;
 
@@ -64,9 +61,9 @@ final class ModelMetrics implements AutoCloseable {
         add(Gauge.builder(INFLIGHT, inflight, IntSupplier::getAsInt).strongReference(true)
                 .description("requests in running batches").tag("model", model).register(registry));
         for (ModelState s : ModelState.values()) {
-            stateGauges.put(s, add(Gauge.builder(STATE, this, m -> m.state == s ? 1 : 0).strongReference(true)
+            add(Gauge.builder(STATE, this, m -> m.state == s ? 1 : 0).strongReference(true)
                     .description("1 for the model's current state")
-                    .tags("model", model, "version", version, "state", s.wireName()).register(registry)));
+                    .tags("model", model, "version", version, "state", s.wireName()).register(registry));
         }
         add(Gauge.builder(LOAD, this, m -> m.loadSeconds).strongReference(true).description("time to load the model")
                 .tag("model", model).register(registry));

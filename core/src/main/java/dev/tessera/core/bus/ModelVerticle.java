@@ -285,7 +285,7 @@ public abstract class ModelVerticle<R> extends VerticleBase {
                 throw new JobFailure(FailureCode.CONFLICT, "job " + jobId + " is already queued or running on model "
                         + name);
             }
-            R request = parse(payloadOf(msg.body()));
+            R request = parse(payloadOf(bodyOf(msg)));
             if (queue.size() >= queue.capacity()) {
                 int depth = queue.size();
                 long retryMs = computeTimes.retryAfterMs(depth, batching.lanes());
@@ -347,6 +347,15 @@ public abstract class ModelVerticle<R> extends VerticleBase {
         return now + TimeUnit.MILLISECONDS.toNanos(Math.min(remaining, TimeUnit.DAYS.toMillis(1)));
     }
 
+    /** The body, decoded from the wire on first access when it came from another node. */
+    private static Object bodyOf(Message<Object> msg) {
+        try {
+            return msg.body();
+        } catch (IllegalArgumentException e) {
+            throw JobFailure.badInput("body", e.getMessage());
+        }
+    }
+
     private static TesseraPayload payloadOf(Object body) {
         if (body instanceof TesseraPayload p) {
             return p;
@@ -364,8 +373,14 @@ public abstract class ModelVerticle<R> extends VerticleBase {
     // ---- cancellation and deadlines ----
 
     private void onCancel(Message<Object> msg) {
-        JsonObject body = msg.body() instanceof JsonObject j ? j
-                : msg.body() instanceof TesseraPayload t ? t.params() : null;
+        Object raw;
+        try {
+            raw = msg.body();
+        } catch (IllegalArgumentException e) {
+            LOG.debug("ignoring a malformed cancel: {}", e.getMessage());
+            return;
+        }
+        JsonObject body = raw instanceof JsonObject j ? j : raw instanceof TesseraPayload t ? t.params() : null;
         if (body == null || !(body.getValue("jobId") instanceof String jobId)) {
             LOG.debug("ignoring a cancel without a jobId: {}", msg.body());
             return;

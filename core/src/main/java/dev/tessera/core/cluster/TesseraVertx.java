@@ -61,10 +61,8 @@ public final class TesseraVertx {
         }
         return started.map(vertx -> {
             Codecs.registerAll(vertx);
-            String id = nodeId != null ? nodeId : "node-" + vertx.getOrCreateContext().owner().hashCode();
-            if (options.clustered()) {
-                id = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
-            }
+            String id = options.clustered()
+                    ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId() : nodeId;
             Node node = new Node(vertx, registry, id, options.clustered());
             synchronized (NODES) {
                 NODES.put(vertx, node);
