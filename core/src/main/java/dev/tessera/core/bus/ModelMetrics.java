@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,11 @@ final class ModelMetrics implements AutoCloseable {
     ModelMetrics(MeterRegistry registry, String model, String version, IntSupplier queueDepth, IntSupplier inflight) {
         this.registry = registry;
         this.model = model;
+        // A model deployed again (after a failed load, say) replaces the meters its predecessor left.
+        for (String name : List.of(REQUESTS, FAILURES, QUEUE, COMPUTE, ITEMS, BATCHES, BATCH_SIZE, QUEUE_DEPTH,
+                INFLIGHT, STATE, LOAD)) {
+            registry.find(name).tag("model", model).meters().forEach(registry::remove);
+        }
         queueTime = add(Timer.builder(QUEUE).description("from admission to the start of compute")
                 .tag("model", model).publishPercentileHistogram().register(registry));
         computeTime = add(Timer.builder(COMPUTE).description("forward time of the batch that held the request")

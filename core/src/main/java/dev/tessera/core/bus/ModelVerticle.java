@@ -214,7 +214,13 @@ public abstract class ModelVerticle<R> extends VerticleBase {
                     setState(ModelState.FAILED, String.valueOf(e.getMessage()));
                     vertx.cancelTimer(refreshTimer);
                     consumers.forEach(MessageConsumer::unregister);
-                    exec.close();
+                    // Free what a half-done load holds. The FAILED entry and gauge stay for /ready and
+                    // /metrics until the entry goes stale or the model is deployed again.
+                    exec.executeBlocking(() -> {
+                        unload();
+                        return null;
+                    }, false).onFailure(u -> LOG.warn("model {} failed to unload after a failed load", name, u))
+                            .eventually(() -> exec.close());
                 });
     }
 

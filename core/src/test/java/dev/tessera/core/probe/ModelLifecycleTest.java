@@ -26,6 +26,7 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,15 +34,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ModelLifecycleTest {
 
-    /** A model whose load-time self-test finds a missing op. */
+    /** A model whose load-time self-test finds a missing op on the first {@code failures} loads. */
     static final class BrokenModel extends ModelVerticle<Void> {
-        BrokenModel() {
+        private final AtomicInteger failures;
+
+        BrokenModel(AtomicInteger failures) {
             super("broken", "tessera.test.broken");
+            this.failures = failures;
         }
 
         @Override
         protected void load() {
-            throw new UnsupportedOperationException("self-test: conv1dTranspose is not implemented");
+            if (failures.getAndDecrement() > 0) {
+                throw new UnsupportedOperationException("self-test: conv1dTranspose is not implemented");
+            }
         }
 
         @Override
@@ -56,9 +62,11 @@ class ModelLifecycleTest {
 
     @Test
     @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-    void aModelThatFailsToLoadFailsItsDeploymentAndIsReportedFailed(Vertx vertx) throws Exception {
+    void aModelThatFailsToLoadIsReportedFailedUntilItLoads(Vertx vertx) throws Exception {
         Codecs.registerAll(vertx);
-        Throwable e = vertx.deployVerticle(BrokenModel::new, ModelVerticle.deploymentOptions(new JsonObject()))
+        AtomicInteger failures = new AtomicInteger(1);
+        Throwable e = vertx.deployVerticle(() -> new BrokenModel(failures),
+                        ModelVerticle.deploymentOptions(new JsonObject()))
                 .map(id -> (Throwable) null).otherwise(t -> t).await(10, TimeUnit.SECONDS);
         assertNotNull(e);
         assertTrue(e.getMessage().contains("conv1dTranspose"), e.getMessage());
@@ -66,6 +74,15 @@ class ModelLifecycleTest {
         assertEquals(1, models.size());
         assertEquals(ModelState.FAILED, models.get(0).state());
         assertTrue(models.get(0).message().contains("conv1dTranspose"), models.get(0).message());
+        var meters = TesseraVertx.meters(vertx);
+        assertEquals(1.0, meters.get("tessera.model.state").tags("model", "broken", "state", "failed").gauge().value());
+
+        // Deployed again (the op is there now), the model's meters read the new instance, not the failed one.
+        vertx.deployVerticle(() -> new BrokenModel(failures), ModelVerticle.deploymentOptions(new JsonObject()))
+                .await(10, TimeUnit.SECONDS);
+        assertEquals(1.0, meters.get("tessera.model.state").tags("model", "broken", "state", "ready").gauge().value());
+        assertEquals(0.0, meters.get("tessera.model.state").tags("model", "broken", "state", "failed").gauge().value());
+        assertEquals(ModelState.READY, new ModelRegistry(vertx).list().await(5, TimeUnit.SECONDS).get(0).state());
     }
 
     @Test
