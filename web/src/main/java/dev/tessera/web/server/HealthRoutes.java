@@ -38,8 +38,12 @@ public final class HealthRoutes implements RouteContributor {
                 .onSuccess(statuses -> Readiness.ofModel(context.nodeId(), model, statuses, local).ifPresentOrElse(
                         report -> reply(ctx, report),
                         () -> ApiError.notFound("no model named '" + model + "' is deployed; deployed: "
-                                + String.join(", ", Readiness.names(statuses, local))).send(ctx)))
+                                + deployed(Readiness.names(statuses, local))).send(ctx)))
                 .onFailure(err -> registryUnavailable(ctx, err));
+    }
+
+    private static String deployed(java.util.List<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static void reply(RoutingContext ctx, Readiness.Report report) {
