@@ -1,11 +1,11 @@
 package dev.tessera.web.cli;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code tessera} launcher ({@code scripts/tessera}). Each command is a class of its own; to add one,
@@ -102,7 +103,7 @@ public final class TesseraCommand implements Runnable {
     /** The failure as one line: wrappers removed, the message (or the exception's name), no line breaks. */
     static String oneLine(Throwable t) {
         while ((t instanceof ExecutionException || t instanceof CompletionException
-                || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+                || t instanceof InvocationTargetException) && t.getCause() != null) {
             t = t.getCause();
         }
         String message = t.getMessage();

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,7 +43,7 @@ public final class HealthRoutes implements RouteContributor {
                 .onFailure(err -> registryUnavailable(ctx, err));
     }
 
-    private static String deployed(java.util.List<String> names) {
+    private static String deployed(List<String> names) {
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
 

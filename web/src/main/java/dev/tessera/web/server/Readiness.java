@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The answer of {@code /ready} and {@code /ready/{model}} (serving spec 3.5), computed from the model
@@ -88,7 +89,7 @@ public final class Readiness {
     }
 
     private static List<String> allNames(Map<String, List<ModelStatus>> byName, Set<String> localModels) {
-        return java.util.stream.Stream.concat(byName.keySet().stream(), localModels.stream())
+        return Stream.concat(byName.keySet().stream(), localModels.stream())
                 .distinct().sorted().toList();
     }
 

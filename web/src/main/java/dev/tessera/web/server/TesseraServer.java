@@ -9,9 +9,11 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -72,18 +74,14 @@ public final class TesseraServer {
 
     /** Every provider on the class path whose files are installed under {@code modelsDir}, in name order. */
     public static List<ModelProvider> installedProviders(Path modelsDir) {
-        return ServiceLoader.load(ModelProvider.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.isInstalled(modelsDir))
-                .sorted(java.util.Comparator.comparing(ModelProvider::name))
-                .toList();
+        return allProviders().stream().filter(p -> p.isInstalled(modelsDir)).toList();
     }
 
     /** Every provider on the class path, installed or not, in name order (for {@code serve --help}). */
     public static List<ModelProvider> allProviders() {
         return ServiceLoader.load(ModelProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
-                .sorted(java.util.Comparator.comparing(ModelProvider::name))
+                .sorted(Comparator.comparing(ModelProvider::name))
                 .toList();
     }
 
@@ -212,7 +210,7 @@ public final class TesseraServer {
 
     private static boolean isBindFailure(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.net.BindException
+            if (c instanceof BindException
                     || (c.getMessage() != null && c.getMessage().contains("Address already in use"))) {
                 return true;
             }
