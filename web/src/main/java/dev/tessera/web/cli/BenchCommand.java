@@ -33,14 +33,13 @@ import picocli.CommandLine.Spec;
             "Runs a benchmark suite: the thing and its reference are measured side by side in the same run "
                     + "and reported with their ratio, since absolute figures vary by machine.",
             "Prints a table and writes the report as JSON to bench/results/<suite>-<yyyyMMdd-HHmmss>.json "
-                    + "(relative to the current folder), and to --json FILE when given."},
+                    + "(relative to the current folder; see --results-dir), and to --json FILE when given."},
         footer = {"", "Examples:",
             "  tessera bench --list",
             "  tessera bench engine",
             "  tessera bench engine --quick --param n=512 --json engine.json"})
 final class BenchCommand implements Callable<Integer>, DynamicHelp {
 
-    static final Path RESULTS = Path.of("bench", "results");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     @Parameters(arity = "0..1", paramLabel = "SUITE", description = "The suite to run; see --list.")
@@ -51,6 +50,10 @@ final class BenchCommand implements Callable<Integer>, DynamicHelp {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
     Path json;
+
+    @Option(names = "--results-dir", defaultValue = "bench/results", paramLabel = "DIR",
+            description = "Folder for the timestamped JSON report. Default: ${DEFAULT-VALUE} (under the current folder).")
+    Path resultsDir;
 
     @Option(names = "--quick", description = "Fewer repetitions: a smoke test whose figures are only indicative.")
     boolean quick;
@@ -83,7 +86,7 @@ final class BenchCommand implements Callable<Integer>, DynamicHelp {
             throw new ParameterException(spec.commandLine(), "a --param value is not a number: " + e.getMessage());
         }
         out.print(report.toTable());
-        Path file = report.write(RESULTS.resolve(suite + "-" + LocalDateTime.now().format(STAMP) + ".json"));
+        Path file = report.write(resultsDir.resolve(suite + "-" + LocalDateTime.now().format(STAMP) + ".json"));
         out.println("wrote " + file);
         if (json != null) {
             out.println("wrote " + report.write(json));

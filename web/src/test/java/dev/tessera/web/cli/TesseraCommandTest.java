@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -77,6 +78,29 @@ class TesseraCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("engine ")), r.out());
         assertTrue(run("bench", "--help").out().contains("engine "), "bench --help lists the suites");
+    }
+
+    @Test
+    void benchPrintsTheTableAndWritesTheJsonReportTwice() throws Exception {
+        Path results = emptyModels.resolve("results");
+        Path json = emptyModels.resolve("engine.json");
+        Run r = run("bench", "engine", "--quick", "--param", "n=64", "--param", "warmup=0", "--param", "reps=1",
+                "--results-dir", results.toString(), "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("== bench engine =="), r.out());
+        assertTrue(r.out().contains("64x64x64") && r.out().contains("conv2d"), r.out());
+        List<Path> written;
+        try (var files = java.nio.file.Files.list(results)) {
+            written = files.toList();
+        }
+        assertEquals(1, written.size());
+        assertTrue(written.get(0).getFileName().toString().matches("engine-\\d{8}-\\d{6}\\.json"), written.toString());
+        for (Path file : List.of(written.get(0), json)) {
+            JsonObject report = new JsonObject(java.nio.file.Files.readString(file));
+            assertEquals("engine", report.getString("suite"));
+            assertEquals(3, report.getJsonArray("rows").size());
+            assertTrue(r.out().contains("wrote " + file), r.out());
+        }
     }
 
     @Test
