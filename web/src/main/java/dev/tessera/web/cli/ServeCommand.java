@@ -87,6 +87,11 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
                     + "(better than the option, which other users can see in the process list).")
     String token;
 
+    @Option(names = "--probe",
+            description = "Also serve the diagnostic probe model (a small MLP on tessera.probe.infer) to check the "
+                    + "event bus, batching and metrics end to end without any installed model.")
+    boolean probe;
+
     @Spec
     CommandSpec spec;
 
@@ -128,7 +133,7 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
                     "--no-http makes a models-only node, which needs --cluster (otherwise nothing can reach its models)");
         }
         NodeOptions node = cluster ? NodeOptions.cluster(clusterHost, clusterPort, members) : NodeOptions.local();
-        return new ServerOptions(host, port, models, node, !noHttp, token);
+        return new ServerOptions(host, port, models, node, !noHttp, token, probe);
     }
 
     private void checkPort(String option, int value, boolean zeroAllowed) {

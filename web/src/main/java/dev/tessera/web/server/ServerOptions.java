@@ -12,8 +12,14 @@ import java.nio.file.Path;
  * @param node local or clustered Vert.x
  * @param http serve HTTP; false makes a models-only node that another node's front end reaches over a cluster
  * @param token bearer token for mutating requests and {@code /ws}; null or blank for none
+ * @param probe also deploy the diagnostic probe model ({@code tessera.probe.infer}), which needs no files
  */
-public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
+public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
+                            boolean probe) {
+
+    public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
+        this(host, port, modelsDir, node, http, token, false);
+    }
 
     public ServerOptions {
         if (port < 0 || port > 65_535) {
@@ -30,6 +36,10 @@ public record ServerOptions(String host, int port, Path modelsDir, NodeOptions n
     }
 
     public ServerOptions withToken(String newToken) {
-        return new ServerOptions(host, port, modelsDir, node, http, newToken);
+        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe);
+    }
+
+    public ServerOptions withProbe(boolean withProbe) {
+        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe);
     }
 }

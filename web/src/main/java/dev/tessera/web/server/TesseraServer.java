@@ -1,22 +1,21 @@
 package dev.tessera.web.server;
 
 import dev.tessera.core.bus.ModelProvider;
+import dev.tessera.core.bus.ModelProviders;
+
 import dev.tessera.core.bus.ModelRegistry;
+import dev.tessera.core.probe.ProbeProvider;
 import dev.tessera.core.cluster.TesseraVertx;
 import dev.tessera.core.engine.Engines;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,10 @@ public final class TesseraServer {
     public static Future<TesseraServer> start(ServerOptions options) {
         List<ModelProvider> installed;
         try {
-            installed = installedProviders(options.modelsDir());
+            installed = new ArrayList<>(installedProviders(options.modelsDir()));
+            if (options.probe()) {
+                installed.add(new ProbeProvider());
+            }
             if (!installed.isEmpty()) {
                 Engines.start();
             }
@@ -77,12 +79,9 @@ public final class TesseraServer {
         return allProviders().stream().filter(p -> p.isInstalled(modelsDir)).toList();
     }
 
-    /** Every provider on the class path, installed or not, in name order (for {@code serve --help}). */
+    /** Every provider on the class path, installed or not, in name order, for {@code serve --help}. */
     public static List<ModelProvider> allProviders() {
-        return ServiceLoader.load(ModelProvider.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparing(ModelProvider::name))
-                .toList();
+        return ModelProviders.discover();
     }
 
     public TesseraVertx.Node node() {
@@ -156,9 +155,7 @@ public final class TesseraServer {
         Path configFile = modelDir.resolve(SERVING_CONFIG);
         long t0 = System.nanoTime();
         return readConfig(configFile)
-                .compose(config -> node.vertx().deployVerticle(() -> provider.create(modelDir, config),
-                        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(1)
-                                .setConfig(config)))
+                .compose(config -> ModelProviders.deploy(node.vertx(), provider, modelDir, config))
                 .transform(ar -> {
                     if (ar.failed()) {
                         return Future.failedFuture(new IllegalStateException("model " + provider.name()

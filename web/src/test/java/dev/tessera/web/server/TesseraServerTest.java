@@ -1,5 +1,8 @@
 package dev.tessera.web.server;
 
+import dev.tessera.core.bus.TesseraPayload;
+import dev.tessera.core.bus.ModelClient;
+import dev.tessera.core.bus.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,6 +97,38 @@ class TesseraServerTest {
             second.stop().await(20, TimeUnit.SECONDS);
         }
         assertThrows(Exception.class, () -> client.get(port, "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void probeOptionServesTheProbeModelEndToEnd() throws Exception {
+        TesseraServer server = TesseraServer.start(ServerOptions.local(0, models).withProbe(true))
+                .await(60, TimeUnit.SECONDS);
+        try {
+            assertTrue(server.models().contains("probe"), "deployed: " + server.models());
+            JsonObject ready = client.get(server.port(), "127.0.0.1", "/ready/probe").send()
+                    .await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+            assertEquals("ready", ready.getString("state"), ready.encode());
+            // A real request over the node's bus reaches the probe and returns 64 finite outputs.
+            float[] x = new float[64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i - 32) / 32f;
+            }
+            TesseraPayload reply = ModelClient.request(server.node().vertx().eventBus(), Addresses.PROBE_INFER,
+                    java.util.UUID.randomUUID().toString(),
+                    TesseraPayload.of(new JsonObject(), TesseraPayload.Blob.ofFloats("x", x, 64)),
+                    10_000, "test").await(20, TimeUnit.SECONDS).body();
+            float[] y = reply.requireBlob("y").toFloats();
+            assertEquals(64, y.length);
+            for (float v : y) {
+                assertTrue(Float.isFinite(v));
+            }
+            String metrics = client.get(server.port(), "127.0.0.1", "/metrics").send()
+                    .await(10, TimeUnit.SECONDS).bodyAsString();
+            assertTrue(metrics.contains("tessera_requests_total{") && metrics.contains("model=\"probe\""),
+                    "the probe's request is counted in /metrics");
+        } finally {
+            server.stop().await(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
