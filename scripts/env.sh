@@ -21,5 +21,7 @@ tessera_build_if_needed() {
   if [[ -n $stale ]]; then
     echo "tessera: building ($stale; about a minute) ..." >&2
     (cd "$TESSERA_ROOT" && mvn -B -q -DskipTests package) >&2
+    # Maven leaves classpath.txt untouched when its content is unchanged; mark this build as the newest.
+    touch "$TESSERA_CLASSPATH_FILE"
   fi
 }

@@ -28,6 +28,10 @@ public final class Addresses {
     public static final String HEADER_JOB_ID = "tessera-job-id";
     /** Header carrying the milliseconds left before the request's deadline, never an absolute time. */
     public static final String HEADER_TIMEOUT_MS = "tessera-timeout-ms";
+    /** Header naming the front end that sent a request ({@code ws}, {@code rest}, {@code batch}), for metrics. */
+    public static final String HEADER_FRONT = "tessera-front";
+    /** Reply header: requests still waiting in the model's queue when the reply left, for {@code Retry-After}. */
+    public static final String HEADER_QUEUE_DEPTH = "tessera-queue-depth";
 
     private Addresses() {
     }

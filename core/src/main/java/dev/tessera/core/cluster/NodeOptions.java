@@ -11,12 +11,28 @@ import java.util.List;
  * @param busPort event-bus TCP port; 0 picks a free one
  * @param members Hazelcast members to join by TCP ({@code host} or {@code host:port}); no multicast
  * @param heartbeatSeconds Hazelcast {@code max.no.heartbeat.seconds}: how soon a dead node is dropped
+ * @param clusterName Hazelcast cluster name; members with another name never join, which keeps tests that
+ *     run at the same time on one machine (and separate deployments on one network) apart
  */
 public record NodeOptions(boolean clustered, String host, int hazelcastPort, int busPort, List<String> members,
-                          int heartbeatSeconds) {
+                          int heartbeatSeconds, String clusterName) {
+
+    public static final String DEFAULT_CLUSTER_NAME = "tessera";
 
     public NodeOptions {
         members = List.copyOf(members);
+        if (clusterName == null || clusterName.isBlank()) {
+            clusterName = DEFAULT_CLUSTER_NAME;
+        }
+        if (heartbeatSeconds < 1) {
+            throw new IllegalArgumentException("heartbeatSeconds must be >= 1, got " + heartbeatSeconds);
+        }
+    }
+
+    /** Options in the default cluster, {@value #DEFAULT_CLUSTER_NAME}. */
+    public NodeOptions(boolean clustered, String host, int hazelcastPort, int busPort, List<String> members,
+                       int heartbeatSeconds) {
+        this(clustered, host, hazelcastPort, busPort, members, heartbeatSeconds, DEFAULT_CLUSTER_NAME);
     }
 
     public static NodeOptions local() {
@@ -28,6 +44,10 @@ public record NodeOptions(boolean clustered, String host, int hazelcastPort, int
     }
 
     public NodeOptions withHeartbeatSeconds(int seconds) {
-        return new NodeOptions(clustered, host, hazelcastPort, busPort, members, seconds);
+        return new NodeOptions(clustered, host, hazelcastPort, busPort, members, seconds, clusterName);
+    }
+
+    public NodeOptions withClusterName(String name) {
+        return new NodeOptions(clustered, host, hazelcastPort, busPort, members, heartbeatSeconds, name);
     }
 }

@@ -61,10 +61,8 @@ public final class TesseraVertx {
         }
         return started.map(vertx -> {
             Codecs.registerAll(vertx);
-            String id = nodeId != null ? nodeId : "node-" + vertx.getOrCreateContext().owner().hashCode();
-            if (options.clustered()) {
-                id = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
-            }
+            String id = options.clustered()
+                    ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId() : nodeId;
             Node node = new Node(vertx, registry, id, options.clustered());
             synchronized (NODES) {
                 NODES.put(vertx, node);
@@ -76,7 +74,7 @@ public final class TesseraVertx {
     /** The Hazelcast configuration for TCP join on loopback or a LAN, with a short heartbeat. */
     static Config hazelcastConfig(NodeOptions options) {
         Config hz = ConfigUtil.loadConfig();
-        hz.setClusterName("tessera");
+        hz.setClusterName(options.clusterName());
         hz.getNetworkConfig().setPort(options.hazelcastPort()).setPortAutoIncrement(true);
         hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(options.host());
         JoinConfig join = hz.getNetworkConfig().getJoin();

@@ -1,0 +1,26 @@
+package dev.tessera.web.server;
+
+import dev.tessera.core.bus.ModelRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * What a {@link RouteContributor} may use to build its routes.
+ *
+ * @param vertx the node's Vert.x
+ * @param nodeId this node's id, as shown in {@code /ready} and logs
+ * @param models which models are deployed, on this node and (clustered) on every other
+ * @param metrics the node's Prometheus registry; contributors add their meters here
+ * @param modelsDir the folder models are installed under ({@code --models})
+ * @param localModels names of the models this node deployed; {@code /ready} expects each to report
+ * @param auth the token guard, for handlers outside the router (a websocket handshake)
+ */
+public record ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
+                            Path modelsDir, Set<String> localModels, BearerAuth auth) {
+
+    public ServerContext {
+        localModels = Set.copyOf(localModels);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tessera.web.server;
+
+import dev.tessera.core.cluster.NodeOptions;
+import java.nio.file.Path;
+
+/**
+ * How {@link TesseraServer} starts.
+ *
+ * @param host HTTP address to bind
+ * @param port HTTP port; 0 picks a free one
+ * @param modelsDir folder with one sub-folder per installed model ({@code models/vocoder/}, ...)
+ * @param node local or clustered Vert.x
+ * @param http serve HTTP; false makes a models-only node that another node's front end reaches over a cluster
+ * @param token bearer token for mutating requests and {@code /ws}; null or blank for none
+ * @param probe also deploy the diagnostic probe model ({@code tessera.probe.infer}), which needs no files
+ */
+public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
+                            boolean probe) {
+
+    public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
+        this(host, port, modelsDir, node, http, token, false);
+    }
+
+    public ServerOptions {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (!http && !node.clustered()) {
+            throw new IllegalArgumentException("a node without HTTP must join a cluster, or nothing can reach its models");
+        }
+    }
+
+    /** A local node on 127.0.0.1, HTTP on {@code port}, no token. */
+    public static ServerOptions local(int port, Path modelsDir) {
+        return new ServerOptions("127.0.0.1", port, modelsDir, NodeOptions.local(), true, null);
+    }
+
+    public ServerOptions withToken(String newToken) {
+        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe);
+    }
+
+    public ServerOptions withProbe(boolean withProbe) {
+        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe);
+    }
+}
