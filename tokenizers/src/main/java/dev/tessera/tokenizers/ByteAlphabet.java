@@ -27,6 +27,11 @@ public final class ByteAlphabet {
     private ByteAlphabet() {
     }
 
+    /** All 256 byte characters in byte order: the initial alphabet of byte-level trainers. */
+    public static String characters() {
+        return new String(BYTE_TO_CHAR);
+    }
+
     /** The character that stands for byte {@code b} (0-255, or a signed Java byte). */
     public static char charOf(int b) {
         return BYTE_TO_CHAR[b & 0xFF];

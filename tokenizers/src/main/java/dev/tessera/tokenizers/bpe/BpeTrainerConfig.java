@@ -32,11 +32,7 @@ public record BpeTrainerConfig(int vocabSize, long minFrequency, List<String> sp
 
     /** Byte-level BPE: the 256 byte characters as the initial alphabet, no length limit. */
     public static BpeTrainerConfig byteLevel(int vocabSize, List<String> specialTokens) {
-        StringBuilder alphabet = new StringBuilder(256);
-        for (int b = 0; b < 256; b++) {
-            alphabet.append(ByteAlphabet.charOf(b));
-        }
-        return new BpeTrainerConfig(vocabSize, 0, specialTokens, alphabet.toString(), 0,
+        return new BpeTrainerConfig(vocabSize, 0, specialTokens, ByteAlphabet.characters(), 0,
                 Runtime.getRuntime().availableProcessors());
     }
 
