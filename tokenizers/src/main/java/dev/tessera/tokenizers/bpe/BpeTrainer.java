@@ -2,6 +2,7 @@ package dev.tessera.tokenizers.bpe;
 
 import dev.tessera.tokenizers.IntList;
 import dev.tessera.tokenizers.LongLongMap;
+import dev.tessera.tokenizers.TrainerProgress;
 import dev.tessera.tokenizers.WordCounts;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,11 @@ public final class BpeTrainer {
     }
 
     public BpeModel train(WordCounts counts) {
+        return train(counts, TrainerProgress.NONE);
+    }
+
+    /** Trains, telling {@code progress} after each merge how many of the at most vocabSize − alphabet are made. */
+    public BpeModel train(WordCounts counts, TrainerProgress progress) {
         Map<String, Integer> ids = new HashMap<>();
         List<String> vocab = new ArrayList<>();
         for (String special : config.specialTokens()) {
@@ -108,6 +114,8 @@ public final class BpeTrainer {
         drainInto(where, pairCounts, queue);
 
         long maxLength = config.maxTokenLength() == 0 ? Long.MAX_VALUE : config.maxTokenLength();
+        int initialSize = ids.size();
+        long mergesToMake = Math.max(0, config.vocabSize() - initialSize);
         long minFrequency = Math.max(1, config.minFrequency());
         List<long[]> merges = new ArrayList<>(); // {pair, newId}
         while (ids.size() < config.vocabSize() && !queue.isEmpty()) {
@@ -147,7 +155,9 @@ public final class BpeTrainer {
                 }
             }
             drainInto(where, pairCounts, queue);
+            progress.progress(Math.min(mergesToMake, ids.size() - initialSize), mergesToMake);
         }
+        progress.progress(mergesToMake, mergesToMake);
 
         // HF collects merges into a map: a pair merged twice keeps its later rank.
         Map<Long, Integer> lastRank = new HashMap<>();

@@ -28,6 +28,16 @@ public record TokenizerMeta(String trainer, String codeVersion, String preTokeni
 
     public static final String FILE_NAME = "tokenizer.meta.json";
 
+    /**
+     * The side file of a tokenizer file: {@code tokenizer.json} gets {@code tokenizer.meta.json}, {@code x.json}
+     * gets {@code x.meta.json}.
+     */
+    public static Path pathFor(Path tokenizerJson) {
+        String name = tokenizerJson.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        return tokenizerJson.resolveSibling(stem + ".meta.json");
+    }
+
     /** The module version from the jar manifest, or "dev" when run from classes. */
     public static String moduleVersion() {
         String v = TokenizerMeta.class.getPackage().getImplementationVersion();

@@ -5,6 +5,7 @@ import dev.tessera.tokenizers.PreTokenizer;
 import dev.tessera.tokenizers.SubwordModel;
 import dev.tessera.tokenizers.SubwordTokenizer;
 import dev.tessera.tokenizers.TokenizerException;
+import dev.tessera.tokenizers.TrainerProgress;
 import dev.tessera.tokenizers.WordCodec;
 import dev.tessera.tokenizers.WordCounts;
 import dev.tessera.tokenizers.bpe.BpeModel;
@@ -114,10 +115,16 @@ public final class MusicSubwordTokenizer {
      */
     public static MusicSubwordTokenizer trainBpe(MusicTokenizer base, List<TokenSequence> corpus, WordSplit split,
             int vocabSize) {
+        return trainBpe(base, corpus, split, vocabSize, TrainerProgress.NONE);
+    }
+
+    /** {@link #trainBpe(MusicTokenizer, List, WordSplit, int)}, telling {@code progress} after each merge. */
+    public static MusicSubwordTokenizer trainBpe(MusicTokenizer base, List<TokenSequence> corpus, WordSplit split,
+            int vocabSize, TrainerProgress progress) {
         requireLargerThanBase(base, vocabSize);
         BpeTrainerConfig config = new BpeTrainerConfig(vocabSize, 0, MusicVocabulary.SPECIALS, alphabet(base), 0,
                 Runtime.getRuntime().availableProcessors());
-        BpeModel bpe = new BpeTrainer(config).train(wordCounts(corpus, split));
+        BpeModel bpe = new BpeTrainer(config).train(wordCounts(corpus, split), progress);
         return new MusicSubwordTokenizer(base, split, wrap(bpe));
     }
 
@@ -127,11 +134,17 @@ public final class MusicSubwordTokenizer {
      */
     public static MusicSubwordTokenizer trainUnigram(MusicTokenizer base, List<TokenSequence> corpus,
             WordSplit split, int vocabSize, int maxPieceLength) {
+        return trainUnigram(base, corpus, split, vocabSize, maxPieceLength, TrainerProgress.NONE);
+    }
+
+    /** {@link #trainUnigram(MusicTokenizer, List, WordSplit, int, int)}, telling {@code progress} each EM round. */
+    public static MusicSubwordTokenizer trainUnigram(MusicTokenizer base, List<TokenSequence> corpus,
+            WordSplit split, int vocabSize, int maxPieceLength, TrainerProgress progress) {
         requireLargerThanBase(base, vocabSize);
         UnigramTrainerConfig config = new UnigramTrainerConfig(vocabSize, MusicVocabulary.SPECIALS,
                 MusicVocabulary.PAD, 1.0, alphabet(base), maxPieceLength, 1_000_000, 2, 0.75, false,
                 Runtime.getRuntime().availableProcessors());
-        UnigramModel unigram = new UnigramTrainer(config).train(wordCounts(corpus, split));
+        UnigramModel unigram = new UnigramTrainer(config).train(wordCounts(corpus, split), progress);
         return new MusicSubwordTokenizer(base, split, wrap(unigram));
     }
 
@@ -321,10 +334,8 @@ public final class MusicSubwordTokenizer {
         return new MusicSubwordTokenizer(base, split, TokenizerJson.read(tokenizerJson));
     }
 
-    /** {@code tokenizer.meta.json} beside a tokenizer file ({@code x.json} gets {@code x.meta.json}). */
+    /** {@code tokenizer.meta.json} beside a tokenizer file ({@link TokenizerMeta#pathFor}). */
     public static Path metaPath(Path tokenizerJson) {
-        String name = tokenizerJson.getFileName().toString();
-        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
-        return tokenizerJson.resolveSibling(stem + ".meta.json");
+        return TokenizerMeta.pathFor(tokenizerJson);
     }
 }

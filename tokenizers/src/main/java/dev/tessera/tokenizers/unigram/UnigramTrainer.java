@@ -2,6 +2,7 @@ package dev.tessera.tokenizers.unigram;
 
 import dev.tessera.tokenizers.IntList;
 import dev.tessera.tokenizers.TokenizerException;
+import dev.tessera.tokenizers.TrainerProgress;
 import dev.tessera.tokenizers.WordCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,14 @@ public final class UnigramTrainer {
     }
 
     public UnigramModel train(WordCounts counts) {
+        return train(counts, TrainerProgress.NONE);
+    }
+
+    /**
+     * Trains, telling {@code progress} after each EM round how many of the rounds expected have run: the
+     * sub-iterations of each pruning needed to shrink the seed pieces to 1.1 × vocabSize, plus the last.
+     */
+    public UnigramModel train(WordCounts counts, TrainerProgress progress) {
         String[] words = counts.asMap().keySet().toArray(String[]::new);
         long[] freqs = counts.asMap().values().stream().mapToLong(Long::longValue).toArray();
 
@@ -67,6 +76,9 @@ public final class UnigramTrainer {
         }
 
         int desired = (int) (config.vocabSize() * 1.1);
+        int expectedPrunings = pieces.size() <= desired ? 0
+                : (int) Math.ceil(Math.log((double) desired / pieces.size()) / Math.log(config.shrinkingFactor()));
+        long expectedRounds = (long) (expectedPrunings + 1) * config.numSubIterations();
         int rounds = 0;
         int prunings = 0;
         double objective = Double.NaN;
@@ -76,6 +88,8 @@ public final class UnigramTrainer {
                 objective = eStep(pieces, words, freqs, expected);
                 pieces = mStep(pieces, expected, requiredStrings);
                 rounds++;
+                expectedRounds = Math.max(expectedRounds, rounds + 1);
+                progress.progress(rounds, expectedRounds);
             }
             if (pieces.size() <= desired) {
                 break;
@@ -88,6 +102,7 @@ public final class UnigramTrainer {
             }
         }
         UnigramModel model = finalizePieces(pieces, required, charCounts);
+        progress.progress(rounds, rounds);
         report = new Report(required.size(), seeds, rounds, prunings, objective, model.vocabSize());
         return model;
     }

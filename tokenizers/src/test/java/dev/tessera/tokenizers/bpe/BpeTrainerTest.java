@@ -40,6 +40,24 @@ public class BpeTrainerTest {
     }
 
     @Test
+    void progressCountsEveryMergeAndAThrowingListenerStopsTraining() {
+        WordCounts counts = WordCounts.of(Map.of("hug", 10L, "pug", 5L, "pun", 12L, "bun", 4L, "hugs", 5L));
+        List<long[]> calls = new ArrayList<>();
+        BpeModel model = new BpeTrainer(plain(12)).train(counts, (done, total) -> calls.add(new long[] {done, total}));
+        // 7 letters, 5 merges to make: one call per merge, then the final one.
+        assertEquals(12, model.vocabSize());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 5L), calls.stream().map(c -> c[0]).toList());
+        assertEquals(List.of(5L), calls.stream().map(c -> c[1]).distinct().toList());
+        IllegalStateException stop = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new BpeTrainer(plain(12)).train(counts, (done, total) -> {
+                    if (done == 2) {
+                        throw new IllegalStateException("cancelled");
+                    }
+                }));
+        assertEquals("cancelled", stop.getMessage());
+    }
+
+    @Test
     void overlappingRunsMergeLeftToRightAsHf() {
         // HF 0.22.2 on {aaaaa: 4, aa: 4} gives [a a], [aa a], [aa aaa]: "aaaaa" becomes aa aa a, the broken
         // (a, a) overlaps are subtracted, and (aa, a) wins over (aa, aa) on the tie at 4 by the smaller pair.

@@ -79,6 +79,21 @@ class UnigramTrainerTest {
     }
 
     @Test
+    void progressRisesToTheRoundsRunAndEndsThere() {
+        List<long[]> calls = new ArrayList<>();
+        UnigramTrainer small = new UnigramTrainer(UnigramTrainerConfig.defaults(400).withThreads(2));
+        small.train(counts, (done, total) -> calls.add(new long[] {done, total}));
+        int rounds = small.report().emRounds();
+        assertTrue(rounds >= 4, "rounds " + rounds);
+        assertEquals(rounds + 1, calls.size(), "one call per round, then the final one");
+        for (int i = 0; i < calls.size(); i++) {
+            assertEquals(Math.min(i + 1, rounds), calls.get(i)[0]);
+            assertTrue(calls.get(i)[0] <= calls.get(i)[1]);
+        }
+        assertEquals(rounds, calls.get(calls.size() - 1)[1]);
+    }
+
+    @Test
     void trainingIsDeterministicForTheSameThreadCount() {
         UnigramModel again = new UnigramTrainer(UnigramTrainerConfig.defaults(1500).withSpecialTokens(SPECIALS)
                 .withThreads(2)).train(counts);
