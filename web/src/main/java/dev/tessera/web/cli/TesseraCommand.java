@@ -37,6 +37,7 @@ import picocli.CommandLine;
         subcommands = {
                 ServeCommand.class,
                 BenchCommand.class,
+                TokenizerCommand.class,
                 VersionCommand.class,
         })
 public final class TesseraCommand implements Runnable {
@@ -67,7 +68,7 @@ public final class TesseraCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing a command (serve, bench, version, ...)");
+        throw new ParameterException(spec.commandLine(), "missing a command (serve, bench, tokenizer, version, ...)");
     }
 
     private static void addDynamicHelp(CommandLine cl) {
