@@ -15,6 +15,7 @@ import dev.tessera.core.probe.ProbeVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -173,10 +174,7 @@ public final class BusBench implements BenchSuite {
     /** One closed-loop load per client count against an echo consumer on {@code consumerSide}. */
     private static Map<Integer, ClosedLoop.Result> roundTrips(Vertx senderSide, Vertx consumerSide,
                                                               Settings settings) throws Exception {
-        MessageConsumer<TesseraPayload> echo = consumerSide.eventBus().consumer(ECHO_ADDRESS,
-                m -> m.reply(m.body()));
-        // On a clustered bus the registration spreads asynchronously; send only once node A knows it.
-        echo.completion().await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        String echo = consumerSide.deployVerticle(new EchoVerticle()).await(START_TIMEOUT_S, TimeUnit.SECONDS);
         try {
             EventBus bus = senderSide.eventBus();
             TesseraPayload body = tinyPayload();
@@ -189,7 +187,20 @@ public final class BusBench implements BenchSuite {
             }
             return results;
         } finally {
-            echo.unregister().await(START_TIMEOUT_S, TimeUnit.SECONDS);
+            consumerSide.undeploy(echo).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Answers every message on {@link #ECHO_ADDRESS} at once with the body it got. A verticle of its own, so
+     * it gets its own event loop: on the local bus the round trip crosses threads, as between two verticles.
+     */
+    private static final class EchoVerticle extends VerticleBase {
+        @Override
+        public Future<?> start() {
+            MessageConsumer<TesseraPayload> echo = vertx.eventBus().consumer(ECHO_ADDRESS, m -> m.reply(m.body()));
+            // On a clustered bus the registration spreads asynchronously: started once node A can reach it.
+            return echo.completion();
         }
     }
 
@@ -392,13 +403,14 @@ public final class BusBench implements BenchSuite {
         report.note(String.format(Locale.ROOT, "machine: %d cores, load average %.2f when the run started; "
                 + "every ratio compares rows of this run", cores, loadAverage));
         report.note(String.format(Locale.ROOT, "each row: closed loop of `clients` outstanding requests, all sent from "
-                + "one event-loop context, %d ms warm-up, then %d s measured (batching rows: %d such loads, "
+                + "one verticle, %d ms warm-up, then %d s measured (batching rows: %d such loads, "
                 + "alternating order, pooled); n = answers in the window, per_s = "
                 + "answers per second (messages/s for round trip, items/s for batching), p50/p95/p99 = round-trip "
                 + "latency in µs at the sender", s.warmup().toMillis(), s.measure().toSeconds(), s.rounds()));
         report.note("round trip: TesseraPayload of " + tinyPayload().params().encode().length()
-                + " bytes of JSON and a " + TINY_BLOB_BYTES + "-byte uint8 blob, echoed at once by a plain consumer; "
-                + "local = one node, where the codec hands the same instance over (no copy); cluster = sender on "
+                + " bytes of JSON and a " + TINY_BLOB_BYTES + "-byte uint8 blob, echoed at once by a consumer verticle; "
+                + "local = one node, sender and consumer on two event loops, the codec handing the same instance over "
+                + "(no copy); cluster = sender on "
                 + "node A, consumer on node B, two nodes in one JVM, so it includes Hazelcast-clustered event-bus "
                 + "TCP over loopback and the TesseraPayload wire encoding and decoding both ways; "
                 + "x_* = cluster / local at equal clients");

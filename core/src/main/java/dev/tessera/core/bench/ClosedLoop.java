@@ -1,8 +1,8 @@
 package dev.tessera.core.bench;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,7 +12,9 @@ import java.util.Arrays;
  * its next request as soon as the previous one is answered (so the offered load adapts to the server, and
  * latency and throughput are measured together, as a front end with that many busy users sees them).
  *
- * <p>All senders run on one Vert.x context, so the bookkeeping needs no locks. The load first runs for
+ * <p>All senders run in one verticle of their own, deployed for the load, so the bookkeeping needs no locks
+ * and the senders get an event loop by Vert.x's round robin, like any verticle (a context made from a plain
+ * thread would be that thread's sticky one, shared with whatever else it registered). The load first runs for
  * {@code warmup} unmeasured (JIT, pools and queues reach their steady state); then every answer that
  * arrives while the measuring window is open is recorded. Once the window closes no new request is sent
  * and the outstanding ones are awaited, so the next load starts on an idle bus.
@@ -89,7 +91,7 @@ final class ClosedLoop {
     /**
      * Runs one load; call from a thread that may block on the result, never from an event loop.
      *
-     * @param vertx where the senders run (a new event-loop context of this instance)
+     * @param vertx where the senders' verticle is deployed (and undeployed again when the load ends)
      * @param clients requests kept outstanding, at least 1
      */
     static Future<Result> run(Vertx vertx, int clients, Duration warmup, Duration measure, Request request,
@@ -97,16 +99,16 @@ final class ClosedLoop {
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be >= 1, got " + clients);
         }
-        Context context = vertx.getOrCreateContext();
-        Load load = new Load(vertx, clients, request, window);
-        context.runOnContext(v -> load.start(warmup.toMillis(), measure.toMillis()));
-        return load.done.future();
+        Load load = new Load(clients, warmup.toMillis(), measure.toMillis(), request, window);
+        return vertx.deployVerticle(load)
+                .compose(id -> load.done.future().eventually(() -> vertx.undeploy(id)));
     }
 
-    /** The state of one load; touched only on its context. */
-    private static final class Load {
-        private final Vertx vertx;
+    /** The senders of one load and their bookkeeping; touched only on the verticle's context. */
+    private static final class Load extends VerticleBase {
         private final int clients;
+        private final long warmupMs;
+        private final long measureMs;
         private final Request request;
         private final Window window;
         private final Promise<Result> done = Promise.promise();
@@ -121,14 +123,16 @@ final class ClosedLoop {
         private int active;
         private Throwable failure;
 
-        Load(Vertx vertx, int clients, Request request, Window window) {
-            this.vertx = vertx;
+        Load(int clients, long warmupMs, long measureMs, Request request, Window window) {
             this.clients = clients;
+            this.warmupMs = warmupMs;
+            this.measureMs = measureMs;
             this.request = request;
             this.window = window;
         }
 
-        void start(long warmupMs, long measureMs) {
+        @Override
+        public Future<?> start() {
             active = clients;
             if (warmupMs > 0) {
                 vertx.setTimer(warmupMs, id -> open(measureMs));
@@ -138,6 +142,7 @@ final class ClosedLoop {
             for (int i = 0; i < clients; i++) {
                 sendNext();
             }
+            return Future.succeededFuture();
         }
 
         private void open(long measureMs) {
