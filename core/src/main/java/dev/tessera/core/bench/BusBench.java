@@ -40,10 +40,10 @@ import java.util.concurrent.TimeUnit;
  * {@code tessera bench bus}: what a request costs on the event bus itself, and what micro-batching buys a
  * small model.
  *
- * <p><b>Round trip.</b> A consumer that replies at once with the body it got; a closed loop of 1 and of
- * {@code concurrency} outstanding requests, each a {@link TesseraPayload} of a small JSON and a 256-byte
- * blob. Measured on the local bus (one node; the codec's {@code transform} hands over the same instance)
- * and across a two-node cluster on loopback (sender on node A, consumer on node B; every message is
+ * <p><b>Round trip.</b> A consumer verticle that replies at once with the body it got; a closed loop of 1
+ * and of {@code concurrency} outstanding requests, each a {@link TesseraPayload} of a small JSON and a
+ * 256-byte blob. Measured on the local bus (one node, sender and consumer on two event loops; the codec's
+ * {@code transform} hands over the same instance) and across a two-node cluster on loopback (sender on node A, consumer on node B; every message is
  * encoded, sent over TCP and decoded). Cluster rows are given as ratios to the local row with as many
  * clients.
  *

@@ -33,6 +33,7 @@ class BusBenchTest {
 
     @Test
     @Tag("cluster")
+    // A whole quick run, 8 loads and the cluster's 10 s to form: about 30 s at load 8 on 2 cores.
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aQuickRunMeasuresBothBusesAndBatchingFillsBatchesOnlyWhenAllowed() throws Exception {
         long t0 = System.nanoTime();
