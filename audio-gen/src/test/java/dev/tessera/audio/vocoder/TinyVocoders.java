@@ -1,11 +1,14 @@
 package dev.tessera.audio.vocoder;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Small vocoders and generated audio for fast tests. */
 final class TinyVocoders {
@@ -47,5 +50,16 @@ final class TinyVocoders {
             x[n] = (float) (0.3 * env * s);
         }
         return x;
+    }
+
+    /** Tones with pitches drawn from 90-330 Hz, 1 s each. */
+    static SpeechCorpus tones(int count, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<SpeechCorpus.Utterance> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            double f0 = 90 + 240 * r.nextDouble();
+            out.add(SpeechCorpus.utterance("tone" + i, "tone", i, f0 + " Hz", tone(f0, 22_050, 22_050)));
+        }
+        return SpeechCorpus.of("tones", out);
     }
 }
