@@ -75,15 +75,13 @@ public final class SincResampler {
         int k = (int) Math.ceil(halfWidthIn);
         this.taps = 2 * k;
         double fc = 0.5 * CUTOFF * s; // cycles per input sample
-        double i0Beta = besselI0(BETA);
         this.table = new float[(tableRows + 1) * taps];
         for (int p = 0; p <= tableRows; p++) {
             double frac = p / (double) tableRows;
             for (int j = 0; j < taps; j++) {
                 double tau = (j - k + 1) - frac; // input offset of the tap from the output instant
-                double u = tau / halfWidthIn;
-                double w = Math.abs(u) >= 1 ? 0 : besselI0(BETA * Math.sqrt(1 - u * u)) / i0Beta;
-                table[p * taps + j] = (float) (2 * fc * sinc(2 * fc * tau) * w);
+                double w = KaiserSinc.window(tau / halfWidthIn, BETA);
+                table[p * taps + j] = (float) (2 * fc * KaiserSinc.sinc(2 * fc * tau) * w);
             }
         }
     }
@@ -163,25 +161,6 @@ public final class SincResampler {
             throw new AudioInputException(Reason.SAMPLE_RATE_OUT_OF_RANGE, "sample rate " + rate
                     + " Hz is outside 8000..192000 Hz; resample the audio into that range first");
         }
-    }
-
-    private static double sinc(double x) {
-        return x == 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-    }
-
-    /** Modified Bessel function of the first kind, order 0, by its power series (converges for all x). */
-    static double besselI0(double x) {
-        double sum = 1;
-        double term = 1;
-        double q = x * x / 4;
-        for (int i = 1; i < 200; i++) {
-            term *= q / ((double) i * i);
-            sum += term;
-            if (term < sum * 1e-17) {
-                break;
-            }
-        }
-        return sum;
     }
 
     private static long gcd(long a, long b) {

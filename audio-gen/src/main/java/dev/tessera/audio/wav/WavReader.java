@@ -70,6 +70,10 @@ public final class WavReader {
     /** Reads a file through a read-only memory map, so nothing but the decoded samples lands on the heap. */
     public WavAudio read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() > Integer.MAX_VALUE) {
+                throw new AudioInputException(Reason.TOO_LONG, "the file is " + ch.size() + " bytes; files over"
+                        + " 2 GB are not read, trim the audio or split it into parts");
+            }
             return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
         }
     }

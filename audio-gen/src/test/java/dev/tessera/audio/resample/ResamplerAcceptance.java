@@ -126,7 +126,8 @@ final class ResamplerAcceptance {
         double[] ab = fit(y, hz, from, to);
         double e = 0;
         for (int i = from; i < to; i++) {
-            double r = y[i] - ab[0] * Math.cos(2 * Math.PI * hz * i / OUT) - ab[1] * Math.sin(2 * Math.PI * hz * i / OUT);
+            double phase = 2 * Math.PI * hz * i / OUT;
+            double r = y[i] - ab[0] * Math.cos(phase) - ab[1] * Math.sin(phase);
             e += r * r;
         }
         return 10 * Math.log10(e / (to - from) / (AMPLITUDE * AMPLITUDE / 2));
