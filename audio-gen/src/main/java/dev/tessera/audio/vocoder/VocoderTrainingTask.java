@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.audio.mel.MelSpectrogram;
+import dev.tessera.audio.metrics.LogMelDistance;
 import dev.tessera.core.train.StepLoss;
 import dev.tessera.core.train.TrainableParameters;
 import dev.tessera.core.train.TrainingTask;
@@ -140,9 +142,13 @@ public final class VocoderTrainingTask implements TrainingTask, AutoCloseable {
             live = params.copies(m);
             params.copyFrom(emaWeights.get());
         }
+        // No gradients are needed; grad mode is per thread, so restore the trainer's afterwards.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try {
             return score(m, clips);
         } finally {
+            JniUtils.setGradMode(gradMode);
             if (live != null) {
                 params.copyFrom(live);
             }
@@ -171,8 +177,7 @@ public final class VocoderTrainingTask implements TrainingTask, AutoCloseable {
             Arrays.fill(frames, (int) reference.getShape().get(2));
             NDArray audio = new Vocoder(model).vocode(reference, frames,
                     new Vocoder.Sampling(new MidpointSampler(), options.validationSteps(), 0.667, VALIDATION_SEED, FreeU.OFF));
-            NDArray l1 = mel.logMel(audio).sub(reference).abs().mean();
-            out.put("mel_l1", (double) l1.getFloat());
+            out.put("mel_l1", (double) new LogMelDistance(mel).compute(x1, audio).getFloat());
         }
         return out;
     }
