@@ -23,6 +23,7 @@ import dev.tessera.core.train.TrainableParameters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -412,7 +413,7 @@ public final class PeriodWave extends AbstractBlock {
         for (int b = 0; b < lengths.length; b++) {
             for (int r = 0; r < repeat; r++) {
                 int base = (b * repeat + r) * rows;
-                java.util.Arrays.fill(m, base, base + valid[b], 1f);
+                Arrays.fill(m, base, base + valid[b], 1f);
             }
         }
         return manager.create(m, new Shape((long) lengths.length * repeat, 1, rows));
@@ -452,7 +453,7 @@ public final class PeriodWave extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDArray logMel = inputs.get(2);
         int[] frames = new int[(int) logMel.getShape().get(0)];
-        java.util.Arrays.fill(frames, (int) logMel.getShape().get(2));
+        Arrays.fill(frames, (int) logMel.getShape().get(2));
         EncodedMel mel = encode(logMel, frames, null);
         return new NDList(velocity(inputs.get(0), inputs.get(1), mel, FreeU.OFF, null));
     }
