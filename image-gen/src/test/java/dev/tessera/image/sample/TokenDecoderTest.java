@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.image.data.ImageSet;
@@ -112,7 +113,7 @@ class TokenDecoderTest {
         long code = TokenDecoder.blankCode(tokenizer, manager);
         long[] tokens;
         try (NDManager m = manager.newSubManager()) {
-            tokens = tokenizer.tokenize(new ParameterStore(m, false), m.ones(new ai.djl.ndarray.types.Shape(1, 3, 32, 32)))
+            tokens = tokenizer.tokenize(new ParameterStore(m, false), m.ones(new Shape(1, 3, 32, 32)))
                     .toLongArray();
         }
         long count = Arrays.stream(tokens).filter(t -> t == code).count();

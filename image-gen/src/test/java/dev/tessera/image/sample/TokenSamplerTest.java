@@ -3,6 +3,7 @@ package dev.tessera.image.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +16,7 @@ import dev.tessera.image.ar.ImageTokenModel;
 import dev.tessera.image.ar.SubTokenSplit;
 import dev.tessera.image.serve.TinyImageModels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -154,12 +156,12 @@ class TokenSamplerTest {
                 assertArrayEquals(batch[i], again[i]);
             }
             long[][] otherSeed = sampler.sample(manager, mixed(22).subList(0, 1), TokenListener.NONE);
-            assertFalse(java.util.Arrays.equals(batch[0], otherSeed[0]), "another seed, another image");
+            assertFalse(Arrays.equals(batch[0], otherSeed[0]), "another seed, another image");
             // image index 1 of the same seed and class is another image too
             SampleSpec first = three.get(0);
             long[][] nextIndex = sampler.sample(manager,
                     List.of(new SampleSpec(first.classId(), first.seed(), 1, first.params())), TokenListener.NONE);
-            assertFalse(java.util.Arrays.equals(batch[0], nextIndex[0]), "another index, another image");
+            assertFalse(Arrays.equals(batch[0], nextIndex[0]), "another index, another image");
         }
     }
 
@@ -195,7 +197,7 @@ class TokenSamplerTest {
     @Test
     void aClassOutsideTheModelIsRefused() {
         TokenSampler sampler = new TokenSampler(flat);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> sampler.sample(
+        var e = assertThrows(IllegalArgumentException.class, () -> sampler.sample(
                 manager, List.of(new SampleSpec(NULL + 1, 0, 0, SamplingParams.PLAIN)), TokenListener.NONE));
         assertTrue(e.getMessage().contains("class 5"), e.getMessage());
     }

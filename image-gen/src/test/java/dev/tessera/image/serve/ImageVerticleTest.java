@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.core.bus.Addresses;
@@ -262,7 +263,7 @@ class ImageVerticleTest {
         Files.createDirectories(empty.resolve("image-ar"));
         Files.copy(models.resolve("image-ar/model.safetensors"), empty.resolve("image-ar/model.safetensors"));
         assertFalse(p.isInstalled(empty), "the tokenizer is missing");
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> ImageGenerator.load(empty));
+        IOException e = assertThrows(IOException.class, () -> ImageGenerator.load(empty));
         assertTrue(e.getMessage().contains("tessera train image-tokenizer"), e.getMessage());
         assertTrue(e.getMessage().contains(empty.resolve("image-tokenizer/model.safetensors").toString()), e.getMessage());
     }
