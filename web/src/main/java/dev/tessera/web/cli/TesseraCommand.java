@@ -36,6 +36,7 @@ import picocli.CommandLine;
                 "", "Example:", "  tessera serve --port 8080 --models models"},
         subcommands = {
                 ServeCommand.class,
+                GenerateCommand.class,
                 BenchCommand.class,
                 VersionCommand.class,
         })
