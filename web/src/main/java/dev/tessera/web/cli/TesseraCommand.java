@@ -38,6 +38,9 @@ import picocli.CommandLine;
                 ServeCommand.class,
                 BenchCommand.class,
                 VersionCommand.class,
+                VocodeCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class TesseraCommand implements Runnable {
 

@@ -21,13 +21,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A real, untrained, narrow PeriodWave checkpoint in a models folder, and inputs for the vocoder API. */
-final class TinyVocoderModel {
+public final class TinyVocoderModel {
 
     private TinyVocoderModel() {
     }
 
     /** Writes {@code <models>/vocoder/tiny.safetensors} (+ .json) with weights drawn from {@code seed}. */
-    static void write(Path models, long seed) throws IOException {
+    public static void write(Path models, long seed) throws IOException {
         VocoderConfig config = VocoderConfig.fromJson(new JsonObject()
                 .put("periods", new JsonArray(List.of(1, 2, 3)))
                 .put("channels", new JsonArray(List.of(4, 8, 8, 16)))
@@ -45,7 +45,7 @@ final class TinyVocoderModel {
     }
 
     /** A tone at f0 with three harmonics, amplitude about 0.3. */
-    static float[] tone(double f0, int samples, int rate) {
+    public static float[] tone(double f0, int samples, int rate) {
         float[] x = new float[samples];
         for (int n = 0; n < samples; n++) {
             double s = 0;
@@ -58,7 +58,7 @@ final class TinyVocoderModel {
     }
 
     /** A (80, frames) log-mel of seeded values around a speech-like level, row-major. */
-    static float[] mel(int frames, long seed) {
+    public static float[] mel(int frames, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] m = new float[80 * frames];
         for (int i = 0; i < m.length; i++) {
@@ -68,7 +68,7 @@ final class TinyVocoderModel {
     }
 
     /** The bytes numpy.save writes for a C-order float32 array (format 1.0, header padded to 64 bytes). */
-    static byte[] npy(float[] values, long... shape) {
+    public static byte[] npy(float[] values, long... shape) {
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(i == 0 ? "" : ", ").append(shape[i]);
