@@ -9,6 +9,7 @@ import dev.tessera.audio.wav.WavEncoding;
 import dev.tessera.audio.wav.WavReader;
 import dev.tessera.audio.wav.WavWriter;
 import dev.tessera.core.bus.Addresses;
+import dev.tessera.core.bus.FailureCode;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.JobProgress;
 import dev.tessera.core.bus.ModelClient;
@@ -266,7 +267,7 @@ public final class VocodeRoutes implements RouteContributor {
                 .onComplete(ar -> {
                     answered[0] = true;
                     if (ar.failed()) {
-                        fail(ctx, ar.cause());
+                        fail(ctx, ar.cause(), call);
                         return;
                     }
                     if (response.closed()) {
@@ -281,9 +282,15 @@ public final class VocodeRoutes implements RouteContributor {
                 });
     }
 
-    private static void fail(RoutingContext ctx, Throwable e) {
+    private static void fail(RoutingContext ctx, Throwable e, Call call) {
         if (e instanceof JobFailure f) {
-            BusErrors.toApiError(f).send(ctx);
+            ApiError error = BusErrors.toApiError(f);
+            if (f.code() == FailureCode.DEADLINE_EXCEEDED) {
+                error = new ApiError(error.status(), error.code(), error.message() + " (timeout " + call.timeoutMs()
+                        + " ms; raise timeoutMs, up to " + MAX_TIMEOUT_MS + ", or send fewer steps)",
+                        error.retryAfterSeconds(), error.details());
+            }
+            error.send(ctx);
         } else {
             ctx.fail(e);
         }
@@ -407,7 +414,7 @@ public final class VocodeRoutes implements RouteContributor {
             }
             finished = true;
             stopListening();
-            fail(ctx, e);                                  // resets the stream when its head is out
+            fail(ctx, e, call);                            // resets the stream when its head is out
         }
 
         private void abort(String why) {

@@ -167,7 +167,8 @@ final class VocodeCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "wrote %s: %.2f s of audio (%d samples at %d Hz, %s) by %s in %.1f s (RTF %.2f)%n", out,
                 audioSeconds, audio.length, VocodeLimits.SAMPLE_RATE, format,
                 settings.model().equals(VocodeSettings.GRIFFIN_LIM) ? "griffin-lim (32 iterations)"
-                        : name + " (" + settings.steps() + " " + settings.sampler() + " steps, seed " + seed + ")",
+                        : name + " (" + settings.steps() + " " + settings.sampler() + (settings.steps() == 1 ? " step" : " steps")
+                                + ", seed " + seed + ")",
                 seconds, seconds / audioSeconds);
         o.flush();
         return 0;
