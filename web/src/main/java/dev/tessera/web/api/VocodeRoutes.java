@@ -26,7 +26,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
@@ -111,9 +110,12 @@ public final class VocodeRoutes implements RouteContributor {
                     + NPY_TYPE + " (float32 log-mel, (80, frames))"));
         }
         Call call = call(ctx);
-        RequestBody body = ctx.body();
-        byte[] bytes = body.buffer() == null ? new byte[0] : body.buffer().getBytes();
-        vertx.executeBlocking(() -> wav ? fromWav(bytes) : fromNpy(bytes), false)
+        Buffer body = ctx.body().buffer();
+        // Copying and decoding up to 32 MiB is worker-pool work, not event-loop work.
+        vertx.executeBlocking(() -> {
+                    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+                    return wav ? fromWav(bytes) : fromNpy(bytes);
+                }, false)
                 .onSuccess(input -> {
                     TesseraPayload payload = TesseraPayload.of(call.settings().toParams(), input.blob());
                     if (call.settings().stream()) {
