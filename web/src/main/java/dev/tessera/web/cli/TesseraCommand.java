@@ -39,6 +39,9 @@ import picocli.CommandLine;
                 GenerateCommand.class,
                 BenchCommand.class,
                 VersionCommand.class,
+                VocodeCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class TesseraCommand implements Runnable {
 
