@@ -2,6 +2,8 @@
 # class path of the built launcher.
 TESSERA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
+# libtorch keeps its OpenMP thread count per thread; OMP_NUM_THREADS sets it for every thread at once.
+if [[ -n ${TESSERA_THREADS:-} && -z ${OMP_NUM_THREADS:-} ]]; then export OMP_NUM_THREADS=$TESSERA_THREADS; fi
 # Hazelcast 5.3 on JDK 17 (serving spec 4.4); DJL never downloads at run time.
 TESSERA_JVM_FLAGS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED

@@ -1,5 +1,6 @@
 package dev.tessera.core.bus;
 
+import dev.tessera.core.engine.Engines;
 import dev.tessera.core.cluster.TesseraVertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -490,6 +491,7 @@ public abstract class ModelVerticle<R> extends VerticleBase {
                 // Called on a model thread: the answer is sent from the verticle's context.
                 context.runOnContext(v -> answer(byJob.get(job), result, failure)));
         exec.executeBlocking(() -> {
+            Engines.applyThreadSettings();
             runBatch(batch);
             return null;
         }, false).onComplete(ar -> {

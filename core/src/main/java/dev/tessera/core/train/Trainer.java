@@ -211,6 +211,7 @@ public final class Trainer implements AutoCloseable {
     public TrainingResult fit() {
         try (TrainingSlot slot = TrainingSlot.acquire(task.name() + " in " + checkpoints.runDir())) {
             Seeds.seedAll(config.seed());
+            Engines.applyThreadSettings();
             try (NDManager start = manager.newSubManager()) {
                 // Gradients someone left in the block (an earlier run, a diverged step) would add to ours.
                 params.zeroGradients(start);

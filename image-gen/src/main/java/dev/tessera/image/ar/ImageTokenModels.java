@@ -33,7 +33,15 @@ public final class ImageTokenModels {
 
     /** The model of checkpoint {@code name}, its weights in {@code manager} (the caller's). */
     public static ImageTokenModel load(Path dir, String name, NDManager manager) throws IOException {
-        Checkpoint.Loaded loaded = Checkpoint.load(dir, name);
+        return load(Checkpoint.load(dir, name), name, manager);
+    }
+
+    /**
+     * The model of a checkpoint already read, for callers that also read other keys of its config (the
+     * sampler's class names and preview fill); {@code name} is for messages.
+     */
+    public static ImageTokenModel load(Checkpoint.Loaded loaded, String name, NDManager manager)
+            throws CheckpointFormatException {
         ImageTokenModel model;
         try {
             model = fromConfig(loaded.config());

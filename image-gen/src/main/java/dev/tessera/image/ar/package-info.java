@@ -10,6 +10,6 @@
  * </ul>
  * Both share {@link dev.tessera.image.ar.InterTokenTransformer} (class prefix with a null class for CFG,
  * class dropout, learned positions). Positions are learned only; the spec's optional 2-D RoPE is not
- * implemented yet. Sampling (KV cache, CFG, top-k/top-p) is not part of this package yet.
+ * implemented yet. Sampling (KV cache, CFG, top-k/top-p) lives in {@code dev.tessera.image.sample}.
  */
 package dev.tessera.image.ar;

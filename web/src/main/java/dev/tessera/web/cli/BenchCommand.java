@@ -84,6 +84,8 @@ final class BenchCommand implements Callable<Integer>, DynamicHelp {
             report = chosen.run(new BenchOptions(quick, params));
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "a --param value is not a number: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         out.print(report.toTable());
         Path file = report.write(resultsDir.resolve(suite + "-" + LocalDateTime.now().format(STAMP) + ".json"));

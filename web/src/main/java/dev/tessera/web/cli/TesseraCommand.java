@@ -36,9 +36,13 @@ import picocli.CommandLine;
                 "", "Example:", "  tessera serve --port 8080 --models models"},
         subcommands = {
                 ServeCommand.class,
+                GenerateCommand.class,
                 BenchCommand.class,
                 TokenizerCommand.class,
                 VersionCommand.class,
+                VocodeCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class TesseraCommand implements Runnable {
 

@@ -1,0 +1,22 @@
+package dev.tessera.audio.vocoder;
+
+import ai.djl.ndarray.NDArray;
+
+/** Euler: x <- x + dt v(x, t). First order, one evaluation per step. */
+public final class EulerSampler extends FlowSampler {
+
+    @Override
+    protected NDArray step(VelocityField field, NDArray x, float t, float dt) {
+        return x.add(field.at(x, t).mul(dt));
+    }
+
+    @Override
+    public int evaluations(int steps) {
+        return steps;
+    }
+
+    @Override
+    public String name() {
+        return "euler";
+    }
+}

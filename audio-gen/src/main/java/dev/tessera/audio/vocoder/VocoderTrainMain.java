@@ -1,0 +1,207 @@
+package dev.tessera.audio.vocoder;
+
+import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.SpeechCorpus;
+import dev.tessera.core.engine.Engines;
+import dev.tessera.core.engine.Seeds;
+import dev.tessera.core.train.TerminalProgress;
+import dev.tessera.core.train.TrainConfig;
+import dev.tessera.core.train.Trainer;
+import dev.tessera.core.train.TrainingListener;
+import dev.tessera.core.train.TrainingProgress;
+import dev.tessera.core.train.TrainingResult;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the vocoder on the espeak-ng speech corpus (audio spec 2.6):
+ * <pre>
+ *   VocoderTrainMain --data data/speech --out runs/vocoder --steps N [--resume] [--export models/vocoder]
+ *                    [--batch 8] [--segment 8192] [--periods 1,2,3,5,7] [--checkpoint-every 100]
+ *                    [--validate-every 500] [--val-clips 4] [--val-samples 32768] [--val-steps 16]
+ *                    [--clip 0] [--log-every 10] [--limit N] [--time N]
+ * </pre>
+ * Recipe: AdamW lr 2e-4, betas (0.9, 0.999), weight decay 0.01, constant rate (no warm-up), EMA 0.999.
+ * The first run measures the training set's frame-energy extremes and writes the model config to
+ * {@code <out>/vocoder.json}; a resumed run reads it back. {@code --time N} runs N steps in a scratch
+ * folder and prints the seconds per step (the first step, which warms libtorch up, left out).
+ */
+public final class VocoderTrainMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VocoderTrainMain.class);
+
+    /** Parsed command line. */
+    record Args(Path data, Path out, long steps, boolean resume, Path export, int batch, int segment,
+                List<Integer> periods, long checkpointEvery, long validateEvery, int valClips, int valSamples,
+                int valSteps, double clip, long logEvery, int limit, int time) {
+    }
+
+    private VocoderTrainMain() {
+    }
+
+    public static void main(String[] argv) throws IOException {
+        Args a = parse(argv);
+        Engines.start();
+        SpeechCorpus train = SpeechCorpus.load(a.data(), "train", a.limit());
+        SpeechCorpus val = SpeechCorpus.load(a.data(), "val", 0);
+        LOG.info("vocoder: {} training utterances ({} s, {} voices), {} validation", train.size(),
+                String.format(Locale.ROOT, "%.0f", train.totalSamples() / (double) SpeechCorpus.SAMPLE_RATE),
+                train.voices().size(), val.size());
+        Path out = a.time() > 0 ? Files.createTempDirectory("vocoder-timing") : a.out();
+        Files.createDirectories(out);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VocoderConfig config = modelConfig(a, out, train, manager);
+            TrainConfig trainConfig = TrainConfig.fromJson(new JsonObject()
+                    .put("steps", a.time() > 0 ? a.time() : a.steps())
+                    .put("learningRate", 2e-4).put("minLearningRate", 2e-4).put("warmupSteps", 0)
+                    .put("weightDecay", 0.01).put("beta1", 0.9).put("beta2", 0.999).put("eps", 1e-8)
+                    .put("clipGradNorm", a.clip()).put("emaDecay", 0.999)
+                    .put("checkpointEvery", a.time() > 0 ? 0 : a.checkpointEvery()).put("keepCheckpoints", 3)
+                    .put("validateEvery", a.time() > 0 ? 0 : a.validateEvery()).put("logEvery", a.logEvery()));
+            Seeds.seedAll(trainConfig.seed());
+            PeriodWave model = new PeriodWave(config).initialize(manager);
+            VocoderTrainingTask.Options options = new VocoderTrainingTask.Options(a.batch(), a.segment(), a.valClips(),
+                    a.valSamples(), a.valSteps());
+            try (VocoderTrainingTask task = new VocoderTrainingTask(model, train, val, options);
+                 Trainer trainer = new Trainer(trainConfig, task, out);
+                 TerminalProgress progress = new TerminalProgress("vocoder", a.logEvery())) {
+                if (trainer.ema() != null) {
+                    task.useEma(trainer.ema()::weights);
+                }
+                trainer.addListener(progress);
+                StepTimer timer = new StepTimer();
+                trainer.addListener(timer);
+                LOG.info("vocoder: {} parameters, periods {}, batch {} x {} samples, {} steps, run folder {}",
+                        trainer.parameters().count(), config.periods(), a.batch(), a.segment(), trainConfig.steps(), out);
+                if (a.resume() && a.time() == 0 && trainer.resumeLatest()) {
+                    LOG.info("vocoder: resumed at step {}", trainer.step());
+                }
+                TrainingResult result = trainer.fit();
+                if (a.time() > 0) {
+                    System.out.printf(Locale.ROOT, "timing: %d steps, %.2f s/step after the first (first %.2f s), batch %d x %d, periods %s%n",
+                            a.time(), timer.secondsPerStepAfterFirst(), timer.first(), a.batch(), a.segment(), config.periods());
+                } else if (a.export() != null && !result.cancelled()) {
+                    Path file = VocoderExport.export(out, OptionalLong.empty(), a.export(), VocoderExport.DEFAULT_NAME);
+                    LOG.info("vocoder: exported the EMA weights to {}", file);
+                }
+            }
+        } finally {
+            if (a.time() > 0) {
+                try (var files = Files.walk(out)) {
+                    files.sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** The run's model config: read back on resume, else measured (energy extremes) and written. */
+    private static VocoderConfig modelConfig(Args a, Path out, SpeechCorpus train, NDManager manager) throws IOException {
+        Path file = out.resolve(VocoderExport.RUN_CONFIG);
+        if (a.resume() && Files.isRegularFile(file)) {
+            VocoderConfig saved = VocoderConfig.fromJson(new JsonObject(Files.readString(file)));
+            if (!saved.periods().equals(a.periods())) {
+                LOG.warn("vocoder: the run was started with periods {}; --periods {} is ignored", saved.periods(), a.periods());
+            }
+            return saved;
+        }
+        long t0 = System.nanoTime();
+        double[] range = VocoderTrainingTask.energyRange(train, manager);
+        VocoderConfig config = VocoderConfig.TINY.withPeriods(a.periods()).withEnergy(range[0], range[1]);
+        LOG.info("vocoder: frame energy E in [{}, {}] over the training set ({} s)", range[0], range[1],
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        Files.writeString(file, config.toJson().encodePrettily() + "\n");
+        return config;
+    }
+
+    static Args parse(String[] argv) {
+        Path data = Path.of("data/speech");
+        Path out = Path.of("runs/vocoder");
+        long steps = 20_000;
+        boolean resume = false;
+        Path export = null;
+        int batch = 8;
+        int segment = 8192;
+        List<Integer> periods = List.of(1, 2, 3, 5, 7);
+        long checkpointEvery = 100;
+        long validateEvery = 500;
+        int valClips = 4;
+        int valSamples = 32_768;
+        int valSteps = 16;
+        double clip = 0;
+        long logEvery = 10;
+        int limit = 0;
+        int time = 0;
+        for (int i = 0; i < argv.length; i++) {
+            String k = argv[i];
+            if (k.equals("--resume")) {
+                resume = true;
+                continue;
+            }
+            if (i + 1 >= argv.length) {
+                throw new IllegalArgumentException("missing value after " + k);
+            }
+            String v = argv[++i];
+            switch (k) {
+                case "--data" -> data = Path.of(v);
+                case "--out" -> out = Path.of(v);
+                case "--steps" -> steps = Long.parseLong(v);
+                case "--export" -> export = Path.of(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--segment" -> segment = Integer.parseInt(v);
+                case "--periods" -> {
+                    List<Integer> ps = new ArrayList<>();
+                    Arrays.stream(v.split(",")).map(String::trim).map(Integer::parseInt).forEach(ps::add);
+                    periods = ps;
+                }
+                case "--checkpoint-every" -> checkpointEvery = Long.parseLong(v);
+                case "--validate-every" -> validateEvery = Long.parseLong(v);
+                case "--val-clips" -> valClips = Integer.parseInt(v);
+                case "--val-samples" -> valSamples = Integer.parseInt(v);
+                case "--val-steps" -> valSteps = Integer.parseInt(v);
+                case "--clip" -> clip = Double.parseDouble(v);
+                case "--log-every" -> logEvery = Long.parseLong(v);
+                case "--limit" -> limit = Integer.parseInt(v);
+                case "--time" -> time = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + k + "; see the class comment of "
+                        + VocoderTrainMain.class.getName());
+            }
+        }
+        return new Args(data, out, steps, resume, export, batch, segment, periods, checkpointEvery, validateEvery,
+                valClips, valSamples, valSteps, clip, logEvery, limit, time);
+    }
+
+    /** Wall time between progress reports. */
+    private static final class StepTimer implements TrainingListener {
+        private long start = System.nanoTime();
+        private long firstEnd;
+        private long last;
+        private int steps;
+
+        @Override
+        public void onProgress(TrainingProgress p) {
+            long now = System.nanoTime();
+            if (steps == 0) {
+                firstEnd = now;
+            }
+            last = now;
+            steps++;
+        }
+
+        double first() {
+            return (firstEnd - start) / 1e9;
+        }
+
+        double secondsPerStepAfterFirst() {
+            return steps > 1 ? (last - firstEnd) / 1e9 / (steps - 1) : Double.NaN;
+        }
+    }
+}

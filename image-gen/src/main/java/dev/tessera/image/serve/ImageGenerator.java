@@ -1,0 +1,256 @@
+package dev.tessera.image.serve;
+
+import ai.djl.ndarray.NDManager;
+import dev.tessera.core.checkpoint.Checkpoint;
+import dev.tessera.core.checkpoint.CheckpointFormatException;
+import dev.tessera.image.ar.FlatArTransformer;
+import dev.tessera.image.ar.ImageTokenModel;
+import dev.tessera.image.ar.ImageTokenModels;
+import dev.tessera.image.lfq.LfqTokenizer;
+import dev.tessera.image.sample.PreviewFill;
+import dev.tessera.image.sample.RgbImage;
+import dev.tessera.image.sample.SampleSpec;
+import dev.tessera.image.sample.SamplingParams;
+import dev.tessera.image.sample.TokenDecoder;
+import dev.tessera.image.sample.TokenListener;
+import dev.tessera.image.sample.TokenSampler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The installed image models as one generator: the AR model of {@code <models>/image-ar/model} and the LFQ
+ * tokenizer of {@code <models>/image-tokenizer/model}, a {@link TokenSampler} and a {@link TokenDecoder}.
+ * The verticle and {@code tessera generate image} both call it; it knows nothing of Vert.x.
+ *
+ * <p>Besides the model's own fields, the AR checkpoint's config may carry {@code classNames} (one per
+ * class, e.g. the emoji categories) and {@code preview} ({@code neutralCode}, {@code positionModes},
+ * {@code fill}; see {@link PreviewFill#fromJson}). Without a neutral code the preview fill is the
+ * tokenizer's code for a blank white image.
+ *
+ * <p>Thread-safe for concurrent calls: the weights are only read, and every call works in its own
+ * sub-manager of the generator's manager, which {@link #close()} frees.
+ */
+public final class ImageGenerator implements AutoCloseable {
+
+    /** Folder of the AR model under the models folder. */
+    public static final String AR_DIR = "image-ar";
+    /** Folder of the tokenizer under the models folder. */
+    public static final String TOKENIZER_DIR = "image-tokenizer";
+    /** Checkpoint name in both folders: {@code model.safetensors} (+ {@code model.json}). */
+    public static final String CHECKPOINT = "model";
+
+    private final NDManager manager;
+    private final ImageTokenModel model;
+    private final LfqTokenizer tokenizer;
+    private final TokenSampler sampler;
+    private final TokenDecoder decoder;
+    private final List<String> classNames;
+
+    private ImageGenerator(NDManager manager, ImageTokenModel model, LfqTokenizer tokenizer, TokenDecoder decoder,
+                           List<String> classNames) {
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.sampler = new TokenSampler(model);
+        this.decoder = decoder;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /** Whether both checkpoints are under {@code modelsDir}. */
+    public static boolean isInstalled(Path modelsDir) {
+        return Checkpoint.exists(modelsDir.resolve(AR_DIR), CHECKPOINT)
+                && Checkpoint.exists(modelsDir.resolve(TOKENIZER_DIR), CHECKPOINT);
+    }
+
+    /** What is missing under {@code modelsDir} and how to get it, for a person. */
+    public static String notInstalledMessage(Path arDir, Path tokenizerDir) {
+        List<String> missing = new ArrayList<>();
+        for (Path dir : List.of(tokenizerDir, arDir)) {
+            if (!Checkpoint.exists(dir, CHECKPOINT)) {
+                missing.add(Checkpoint.tensorsFile(dir, CHECKPOINT).toString());
+            }
+        }
+        return "the image models are not installed: " + String.join(" and ", missing) + " not found. Train them with "
+                + "`tessera train image-tokenizer --out " + tokenizerDir + "` and then `tessera train image-ar --out "
+                + arDir + "` (each writes " + CHECKPOINT + ".safetensors), or copy trained checkpoints there, or point "
+                + "--models at a folder that holds " + AR_DIR + "/ and " + TOKENIZER_DIR + "/";
+    }
+
+    /** Loads {@code <modelsDir>/image-ar} and {@code <modelsDir>/image-tokenizer}. */
+    public static ImageGenerator load(Path modelsDir) throws IOException {
+        return load(modelsDir.resolve(AR_DIR), modelsDir.resolve(TOKENIZER_DIR));
+    }
+
+    /**
+     * Loads both checkpoints into a manager of the generator's own and checks that they fit together.
+     *
+     * @throws NoSuchFileException with {@link #notInstalledMessage} when a checkpoint is missing
+     * @throws CheckpointFormatException when the two do not fit or a config is unusable
+     */
+    public static ImageGenerator load(Path arDir, Path tokenizerDir) throws IOException {
+        if (!Checkpoint.exists(arDir, CHECKPOINT) || !Checkpoint.exists(tokenizerDir, CHECKPOINT)) {
+            throw new NoSuchFileException(arDir.toString(), tokenizerDir.toString(),
+                    notInstalledMessage(arDir, tokenizerDir));
+        }
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Checkpoint.Loaded ar = Checkpoint.load(arDir, CHECKPOINT);
+            ImageTokenModel model = ImageTokenModels.load(ar, arDir.resolve(CHECKPOINT).toString(), manager);
+            LfqTokenizer tokenizer = LfqTokenizer.load(tokenizerDir, CHECKPOINT, manager);
+            int tokens = model.trunkConfig().tokens();
+            if (model.bits() != tokenizer.config().bits() || tokens != tokenizer.config().tokens()) {
+                throw new CheckpointFormatException("the AR model in " + arDir + " predicts " + tokens + " tokens of "
+                        + model.bits() + " bits but the tokenizer in " + tokenizerDir + " makes "
+                        + tokenizer.config().tokens() + " tokens of " + tokenizer.config().bits()
+                        + " bits; train the AR model on this tokenizer's tokens");
+            }
+            List<String> names = classNames(ar.config(), model.trunkConfig().numClasses());
+            JsonObject preview = ar.config().getJsonObject("preview");
+            long blank = preview != null && preview.containsKey("neutralCode") ? 0
+                    : TokenDecoder.blankCode(tokenizer, manager);
+            PreviewFill fill;
+            try {
+                fill = PreviewFill.fromJson(preview, blank, tokens, model.bits());
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointFormatException("the config of " + arDir + ": " + e.getMessage(), e);
+            }
+            return new ImageGenerator(manager, model, tokenizer, new TokenDecoder(tokenizer, fill), names);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static List<String> classNames(JsonObject config, int numClasses) throws CheckpointFormatException {
+        JsonArray names = config.getJsonArray("classNames");
+        if (names == null) {
+            return List.of();
+        }
+        if (names.size() != numClasses) {
+            throw new CheckpointFormatException("classNames lists " + names.size() + " names for " + numClasses
+                    + " classes");
+        }
+        List<String> out = new ArrayList<>();
+        names.forEach(n -> out.add(String.valueOf(n)));
+        return out;
+    }
+
+    public ImageTokenModel model() {
+        return model;
+    }
+
+    public LfqTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public TokenDecoder decoder() {
+        return decoder;
+    }
+
+    /** {@code factorized} or {@code flat}. */
+    public String kind() {
+        return model instanceof FlatArTransformer ? "flat" : "factorized";
+    }
+
+    public int numClasses() {
+        return model.trunkConfig().numClasses();
+    }
+
+    /** The class id of an unconditional image. */
+    public int nullClass() {
+        return model.trunkConfig().nullClass();
+    }
+
+    /** Names of the classes from the model's config, or empty when it names none. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int tokens() {
+        return model.trunkConfig().tokens();
+    }
+
+    public int bits() {
+        return model.bits();
+    }
+
+    public int imageSize() {
+        return tokenizer.config().imageSize();
+    }
+
+    /**
+     * The class a person named: an index in {@code [0, numClasses)} or a class name (case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the classes there are
+     */
+    public int classId(String nameOrIndex) {
+        String s = nameOrIndex.strip();
+        if (s.matches("\\d{1,9}")) {
+            int i = Integer.parseInt(s);
+            if (i < numClasses()) {
+                return i;
+            }
+        }
+        for (int i = 0; i < classNames.size(); i++) {
+            if (classNames.get(i).equalsIgnoreCase(s)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown class '" + nameOrIndex + "'; expected " + classChoices());
+    }
+
+    /** The classes there are, for messages: {@code 0..9} and the names when the model has them. */
+    public String classChoices() {
+        String range = "an index in 0.." + (numClasses() - 1);
+        return classNames.isEmpty() ? range : range + " or one of " + String.join(", ", classNames);
+    }
+
+    /** The name of class {@code id}, or null for the null class or a model without names. */
+    public String className(int id) {
+        return id < classNames.size() ? classNames.get(id) : null;
+    }
+
+    /** Samples token grids; see {@link TokenSampler#sample}. */
+    public long[][] sampleTokens(List<SampleSpec> specs, TokenListener listener) {
+        return sampler.sample(manager, specs, listener);
+    }
+
+    /** Images of complete grids. */
+    public List<RgbImage> decode(List<long[]> grids) {
+        return decoder.decode(manager, grids);
+    }
+
+    /** Previews of partial grids (-1 = pending). */
+    public List<RgbImage> preview(List<long[]> partialGrids) {
+        return decoder.preview(manager, partialGrids);
+    }
+
+    /**
+     * Runs every op once: a one-token sampling run (trunk, intra-token transformer, heads, both with
+     * guidance) and a preview decode, checked for shape. What a model verticle does when it loads.
+     */
+    public void selfTest() {
+        int cls = numClasses() > 0 ? 0 : nullClass();
+        long[][] grid = sampleTokens(List.of(new SampleSpec(cls, 0, 0, SamplingParams.STUDIO)), p -> false);
+        if (grid[0][0] < 0 || grid[0][0] >= 1L << bits() || grid[0][1] != -1) {
+            throw new IllegalStateException("self-test: the first token is " + grid[0][0] + ", expected one in [0, 2^"
+                    + bits() + ") and nothing after it");
+        }
+        RgbImage image = preview(List.of(grid[0])).get(0);
+        if (image.width() != imageSize() || image.height() != imageSize()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "self-test: the decoder made %dx%d, expected %dx%d",
+                    image.width(), image.height(), imageSize(), imageSize()));
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
