@@ -10,6 +10,7 @@ import dev.tessera.tokenizers.ByteAlphabet;
 import dev.tessera.tokenizers.PreTokenizer;
 import dev.tessera.tokenizers.SubwordModel;
 import dev.tessera.tokenizers.SubwordTokenizer;
+import dev.tessera.tokenizers.TrainerProgress;
 import dev.tessera.tokenizers.Utf8;
 import dev.tessera.tokenizers.WordCodec;
 import dev.tessera.tokenizers.WordCounts;
@@ -416,6 +417,8 @@ public final class TokenizersBench implements BenchSuite {
         // Metaspace words (a word per space).
         List<String> spaced = lines.stream().map(l -> " " + l).toList();
         List<String> heldSpaced = heldOut.stream().map(l -> " " + l).toList();
+        // spm_train takes its seed pieces from the distinct lines, before it splits them into words.
+        List<String> seedLines = spaced.stream().distinct().map(l -> WordCodec.METASPACE.toModel(l, true)).toList();
         for (String type : List.of("unigram", "bpe")) {
             SentencePieceCli.Training theirs = spm.train(trainFile, tmp, type, s.spmVocab, s.threads);
             long theirTokens = Arrays.stream(spm.encodeCounts(theirs.model(), heldOutFile, tmp)).sum();
@@ -423,7 +426,13 @@ public final class TokenizersBench implements BenchSuite {
             Set<String> specials = Set.of("<unk>", "<s>", "</s>");
             Set<String> theirPieces = new HashSet<>(theirs.pieces());
             theirPieces.removeAll(specials);
-            for (boolean spmWords : new boolean[] {true, false}) {
+            // {spm's words?, seeds from lines?}
+            List<boolean[]> variants = type.equals("unigram")
+                    ? List.of(new boolean[] {true, false}, new boolean[] {true, true}, new boolean[] {false, false})
+                    : List.of(new boolean[] {true, false}, new boolean[] {false, false});
+            for (boolean[] variant : variants) {
+                boolean spmWords = variant[0];
+                boolean lineSeeds = variant[1];
                 PreTokenizer words = spmWords ? SentencePieceWords.INSTANCE : MetaspacePreTokenizer.INSTANCE;
                 HeapSampler heap = HeapSampler.start();
                 long t0 = System.nanoTime();
@@ -432,7 +441,7 @@ public final class TokenizersBench implements BenchSuite {
                 SubwordModel model;
                 if (type.equals("unigram")) {
                     model = new UnigramTrainer(UnigramTrainerConfig.defaults(s.spmVocab).withThreads(s.threads))
-                            .train(counts);
+                            .train(counts, lineSeeds ? seedLines : null, TrainerProgress.NONE);
                 } else {
                     // spm's vocabulary holds <unk> besides the pieces; ours has no unknown piece, so one fewer.
                     model = new BpeTrainer(new BpeTrainerConfig(s.spmVocab - 1, 0, List.of(), "", 0, s.threads))
@@ -459,7 +468,8 @@ public final class TokenizersBench implements BenchSuite {
                 String jaccard = String.format(Locale.ROOT, "pieces: ours %d, spm %d, Jaccard %.3f",
                         oursPieces.size(), theirPieces.size(), (double) both.size() / union.size());
 
-                String name = type + " V=" + s.spmVocab + (spmWords ? ", spm's words" : ", HF Metaspace words");
+                String name = type + " V=" + s.spmVocab + (spmWords ? ", spm's words" : ", HF Metaspace words")
+                        + (lineSeeds ? ", seeds from lines" : "");
                 report.row("train", name, "seconds", oursSeconds, theirs.seconds(), oursSeconds / theirs.seconds(),
                         version + " spm_train", jaccard);
                 report.row("train", name, "peak MiB", (double) oursPeakMiB,

@@ -3,6 +3,7 @@ package dev.tessera.tokenizers.unigram;
 import dev.tessera.tokenizers.IntList;
 import dev.tessera.tokenizers.TokenizerException;
 import dev.tessera.tokenizers.TrainerProgress;
+import dev.tessera.tokenizers.WordCodec;
 import dev.tessera.tokenizers.WordCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +59,19 @@ public final class UnigramTrainer {
      * sub-iterations of each pruning needed to shrink the seed pieces to 1.1 × vocabSize, plus the last.
      */
     public UnigramModel train(WordCounts counts, TrainerProgress progress) {
+        return train(counts, null, progress);
+    }
+
+    /**
+     * Trains with the seed pieces taken from whole sentences, as {@code spm_train} does: it extracts seeds before
+     * it splits its sentences into words, so a substring's seed score counts its occurrences in the distinct
+     * sentences, not in the distinct words (HF's port, and {@link #train(WordCounts, TrainerProgress)}, only have
+     * the words). Seeds that SentencePiece would reject are skipped: those with '▁' after their first character,
+     * other than runs of '▁' alone. EM and pruning still run on {@code counts}.
+     *
+     * @param seedSentences distinct sentences in the model alphabet ('▁' for each space); null seeds from words
+     */
+    public UnigramModel train(WordCounts counts, List<String> seedSentences, TrainerProgress progress) {
         String[] words = counts.asMap().keySet().toArray(String[]::new);
         long[] freqs = counts.asMap().values().stream().mapToLong(Long::longValue).toArray();
 
@@ -68,7 +82,8 @@ public final class UnigramTrainer {
         }
         LinkedHashSet<Integer> required = requiredCharacters(charCounts);
 
-        List<Piece> pieces = seedPieces(words, charCounts, required);
+        List<Piece> pieces = seedSentences == null ? seedPieces(words, charCounts, required, false)
+                : seedPieces(seedSentences.toArray(String[]::new), charCounts, required, true);
         int seeds = pieces.size();
         Set<String> requiredStrings = new HashSet<>();
         for (int cp : required) {
@@ -136,6 +151,12 @@ public final class UnigramTrainer {
      * probabilities.
      */
     List<Piece> seedPieces(String[] words, Map<Integer, Long> charCounts, Set<Integer> required) {
+        return seedPieces(words, charCounts, required, false);
+    }
+
+    /** {@code spaceOnlyFirst}: skip substrings with '▁' after their first character unless all '▁'. */
+    List<Piece> seedPieces(String[] words, Map<Integer, Long> charCounts, Set<Integer> required,
+            boolean spaceOnlyFirst) {
         IntList text = new IntList(1 << 16);
         for (String w : words) {
             w.codePoints().forEach(text::add);
@@ -149,10 +170,17 @@ public final class UnigramTrainer {
                 return;
             }
             int start = suffixes.sa[left];
+            boolean spaces = true;
+            boolean innerSpace = false;
             for (int k = start; k < start + depth; k++) {
                 if (s[k] == SENTINEL || !required.contains(s[k])) {
                     return;
                 }
+                spaces &= s[k] == WordCodec.SPACE;
+                innerSpace |= k > start && s[k] == WordCodec.SPACE;
+            }
+            if (spaceOnlyFirst && innerSpace && !spaces) {
+                return;
             }
             candidates.add(new long[] {(long) count * depth, start, depth});
         });

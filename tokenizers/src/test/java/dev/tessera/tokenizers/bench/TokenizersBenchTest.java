@@ -88,7 +88,7 @@ class TokenizersBenchTest {
             assertEquals(1, train.size());
             assertTrue(train.get(0).get("check").toString().contains("apt-get install sentencepiece"));
         } else {
-            assertEquals(2 * 2 * 3, train.size(), "unigram and bpe, two word styles, three figures");
+            assertEquals((3 + 2) * 3, train.size(), "unigram (3 variants) and bpe (2), three figures each");
             for (Map<String, Object> row : train) {
                 assertTrue((Double) row.get("reference") > 0, row.toString());
             }

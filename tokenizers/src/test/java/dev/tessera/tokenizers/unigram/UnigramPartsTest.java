@@ -69,6 +69,22 @@ class UnigramPartsTest {
     }
 
     @Test
+    void seedsFromSentencesCountRunningTextAndKeepSpacesFirst() {
+        // Two distinct sentences: "▁ab▁ab▁▁ab" and "▁ab▁c". Repeats within and across them: "▁ab" 4 times
+        // (score 12), "ab" 4 (8), "▁▁" is not repeated; "▁ab▁", "ab▁" and "b▁" (3 times each) cross a word
+        // boundary, which SentencePiece rejects: '▁' only first, or '▁' alone.
+        UnigramTrainer trainer = new UnigramTrainer(UnigramTrainerConfig.defaults(20).withThreads(1));
+        String[] sentences = {"▁ab▁ab▁▁ab", "▁ab▁c"};
+        Map<Integer, Long> chars = Map.of((int) '▁', 6L, (int) 'a', 4L, (int) 'b', 4L, (int) 'c', 1L);
+        List<String> seeds = trainer.seedPieces(sentences, chars, trainer.requiredCharacters(chars), true).stream()
+                .map(UnigramTrainer.Piece::text).toList();
+        assertEquals(List.of("▁", "a", "b", "c", "▁ab", "ab"), seeds);
+        List<String> unfiltered = trainer.seedPieces(sentences, chars, trainer.requiredCharacters(chars), false)
+                .stream().map(UnigramTrainer.Piece::text).toList();
+        assertEquals(List.of("▁", "a", "b", "c", "▁ab", "▁ab▁", "ab▁", "ab", "b▁"), unfiltered);
+    }
+
+    @Test
     void coverageDropsTheRarestCharacters() {
         Map<Integer, Long> chars = Map.of((int) 'a', 9_000L, (int) 'b', 990L, (int) 'z', 10L);
         UnigramTrainer trainer = new UnigramTrainer(UnigramTrainerConfig.defaults(20).withCharacterCoverage(0.99, ""));
