@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TorchThreads.class)
 class GanStepTest {
 
     private static final int SAMPLES = 2048;
@@ -59,7 +61,7 @@ class GanStepTest {
     @Test
     void generatorUpdateFollowsTheGradientUnderTheUpdatedDiscriminator() {
         double lrG = 1e-3;
-        try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test"); TorchThreads one = TorchThreads.one();
+        try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test");
                 NDManager m = NDManager.newBaseManager()) {
             Discriminator d = smallDiscriminator(m);
             GainGenerator g = new GainGenerator();
@@ -118,7 +120,7 @@ class GanStepTest {
 
     @Test
     void discriminatorStepsLowerTheDiscriminatorLossOnAFixedBatch() {
-        try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test"); TorchThreads one = TorchThreads.one();
+        try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test");
                 NDManager m = NDManager.newBaseManager()) {
             Discriminator d = smallDiscriminator(m);
             NDArray[] batch = tones(m, 12);

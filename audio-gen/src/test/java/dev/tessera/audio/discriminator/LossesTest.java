@@ -15,7 +15,9 @@ import dev.tessera.core.train.StepLoss;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TorchThreads.class)
 class LossesTest {
 
     @BeforeAll

@@ -15,7 +15,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TorchThreads.class)
 class MultiPeriodDiscriminatorTest {
 
     @BeforeAll

@@ -13,7 +13,9 @@ import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TorchThreads.class)
 class NormConvTest {
 
     @BeforeAll

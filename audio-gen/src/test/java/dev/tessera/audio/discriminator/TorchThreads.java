@@ -1,28 +1,46 @@
 package dev.tessera.audio.discriminator;
 
 import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs libtorch's operators on one intra-op thread in the calling thread until closed, then restores the
- * previous count. The training tests step tiny networks whose operators last microseconds; on a shared
- * two-core machine under load, two OpenMP workers spin-waiting for each other made the same step 10 to
- * 100 times slower (and its time erratic) than one thread did.
+ * Runs libtorch's operators on one intra-op thread in the calling thread, then restores the previous
+ * count: as a try-with-resources scope ({@link #one()}) or for a whole test class
+ * ({@code @ExtendWith(TorchThreads.class)}). The discriminator tests step tiny networks whose operators
+ * last microseconds; on a shared two-core machine under load, two OpenMP workers spin-waiting for each
+ * other made the same training step 10 to 100 times slower, and its time erratic, compared with one thread.
  */
-final class TorchThreads implements AutoCloseable {
+public final class TorchThreads implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    private final int previous;
+    private int previous;
 
-    private TorchThreads(int threads) {
-        this.previous = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(threads);
+    /** For {@code @ExtendWith}. */
+    public TorchThreads() {
     }
 
     static TorchThreads one() {
-        return new TorchThreads(1);
+        TorchThreads t = new TorchThreads();
+        t.previous = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        return t;
     }
 
     @Override
     public void close() {
         JniUtils.setNumThreads(previous);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        dev.tessera.core.engine.Engines.start();
+        previous = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }
