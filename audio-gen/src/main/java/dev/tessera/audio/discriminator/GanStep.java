@@ -98,6 +98,16 @@ public final class GanStep implements AutoCloseable {
         return discriminatorAdam.updates();
     }
 
+    /** The discriminator's optimizer, whose {@code state()} and {@code load()} a trainer checkpoints. */
+    public AdamW discriminatorOptimizer() {
+        return discriminatorAdam;
+    }
+
+    /** The generator's optimizer, or null for a discriminator-only step. */
+    public AdamW generatorOptimizer() {
+        return generatorAdam;
+    }
+
     /**
      * One discriminator update on a given batch: L_D on D(x) and D(x̂), x̂ detached.
      *

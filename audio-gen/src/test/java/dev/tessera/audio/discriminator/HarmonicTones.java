@@ -16,11 +16,21 @@ final class HarmonicTones {
     enum Corruption {
         /** White noise added at a given signal-to-noise ratio (dB, relative to the tone's mean power). */
         BROADBAND_NOISE,
-        /** Each partial's phase random-walks (about 0.35 rad per 1,000 samples): smeared lines, no noise floor. */
+        /**
+         * Each partial's phase random-walks by {@value #PHASE_STEP} rad per sample: every line of the comb
+         * broadens to about 35 Hz (Lorentzian FWHM = step²·fs/2π), with no noise floor added.
+         */
         PHASE_NOISE,
-        /** f0 wanders by a few percent over the clip (a random walk per sample), so no period repeats exactly. */
+        /**
+         * Cycle-to-cycle jitter: each period of the fundamental gets its own f0, off by a Gaussian
+         * {@value #JITTER} (relative standard deviation), as in a rough voice. A slow drift would not do:
+         * it is just another tone.
+         */
         PITCH_JITTER
     }
+
+    static final double PHASE_STEP = 0.1;
+    static final double JITTER = 0.02;
 
     /** A batch of real tones and their corrupted copies, each (batch × samples), row-major. */
     record Batch(float[] real, float[] fake, int batch, int samples) {
@@ -59,11 +69,10 @@ final class HarmonicTones {
                 }
                 case PHASE_NOISE -> {
                     double[][] walk = new double[partials][samples];
-                    double step = 0.35 / Math.sqrt(1000);
                     for (int k = 0; k < partials; k++) {
                         double p = 0;
                         for (int i = 0; i < samples; i++) {
-                            p += step * gaussian(random);
+                            p += PHASE_STEP * gaussian(random);
                             walk[k][i] = p;
                         }
                     }
@@ -71,11 +80,15 @@ final class HarmonicTones {
                 }
                 case PITCH_JITTER -> {
                     double[] ratio = new double[samples];
-                    double r = 0;
-                    double step = 0.03 / Math.sqrt(samples);
+                    double cycle = 0; // phase of the fundamental, in periods
+                    double r = 1 + JITTER * gaussian(random);
                     for (int i = 0; i < samples; i++) {
-                        r += step * gaussian(random);
-                        ratio[i] = 1 + r;
+                        ratio[i] = r;
+                        double next = cycle + r * f0 / SAMPLE_RATE;
+                        if (Math.floor(next) > Math.floor(cycle)) {
+                            r = 1 + JITTER * gaussian(random); // a new period starts
+                        }
+                        cycle = next;
                     }
                     y = tone(f0, phase, samples, null, ratio);
                 }
