@@ -64,24 +64,19 @@ public final class GanStep implements AutoCloseable {
      */
     public GanStep(NDManager parent, Block generator, Discriminator discriminator, MultiScaleMelLoss mel,
             GanStepConfig config) {
+        if (generator != null && mel == null) {
+            throw new IllegalArgumentException("a generator update needs the mel loss");
+        }
         this.discriminator = discriminator;
         this.config = config;
         this.mel = mel;
+        this.discriminatorParams = new TrainableParameters(discriminator); // rejects an uninitialized block
+        this.generatorParams = generator == null ? null : new TrainableParameters(generator);
         this.manager = parent.newSubManager();
-        this.discriminatorParams = new TrainableParameters(discriminator);
         this.discriminatorAdam = new AdamW(manager, discriminatorParams, config.beta1(), config.beta2(), config.eps(),
                 config.weightDecay());
-        if (generator != null) {
-            if (mel == null) {
-                throw new IllegalArgumentException("a generator update needs the mel loss");
-            }
-            this.generatorParams = new TrainableParameters(generator);
-            this.generatorAdam = new AdamW(manager, generatorParams, config.beta1(), config.beta2(), config.eps(),
-                    config.weightDecay());
-        } else {
-            this.generatorParams = null;
-            this.generatorAdam = null;
-        }
+        this.generatorAdam = generator == null ? null : new AdamW(manager, generatorParams, config.beta1(),
+                config.beta2(), config.eps(), config.weightDecay());
     }
 
     /** A step that trains only {@code discriminator}, on real and generated audio the caller supplies. */

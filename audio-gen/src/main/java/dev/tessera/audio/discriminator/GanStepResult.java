@@ -1,5 +1,7 @@
 package dev.tessera.audio.discriminator;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,8 +15,8 @@ import java.util.Map;
 public record GanStepResult(Map<String, Double> discriminator, Map<String, Double> generator) {
 
     public GanStepResult {
-        discriminator = Map.copyOf(discriminator);
-        generator = Map.copyOf(generator);
+        discriminator = Collections.unmodifiableMap(new LinkedHashMap<>(discriminator)); // keeps the report order
+        generator = Collections.unmodifiableMap(new LinkedHashMap<>(generator));
     }
 
     public double discriminatorLoss() {
