@@ -39,7 +39,15 @@ class NormConvTest {
             NDArray w = conv.kernel(ps, v, false);
             assertTrue(w.sub(v).abs().max().getFloat() < 1e-6f, "w = v at initialization");
 
-            g.set(new NDIndex("..."), m.create(new float[] {0.5f, 1f, 2f, 3f}, new Shape(4, 1, 1, 1)));
+            // Grad mode is per thread in libtorch and an earlier test in this JVM may have left it on; an in-place
+            // write to a parameter needs it off (as the trainer's updates have it).
+            boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            try {
+                g.set(new NDIndex("..."), m.create(new float[] {0.5f, 1f, 2f, 3f}, new Shape(4, 1, 1, 1)));
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+            }
             NDArray norms = conv.kernel(ps, v, false).square().sum(new int[] {1, 2, 3}).sqrt();
             assertTrue(norms.sub(m.create(new float[] {0.5f, 1f, 2f, 3f})).abs().max().getFloat() < 1e-5f,
                     "‖w‖ per filter = g: " + norms);

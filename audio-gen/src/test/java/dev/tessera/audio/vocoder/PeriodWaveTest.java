@@ -58,6 +58,7 @@ class PeriodWaveTest {
             assertEquals(1_795_745, new TrainableParameters(model).count());                        // spec: ~1.8M (est.)
             int frames = SR / 256;                                                                  // 86 frames = 22,016 samples
             int samples = frames * 256;
+            boolean grad = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
                 MacCounter encoder = new MacCounter();
@@ -72,7 +73,7 @@ class PeriodWaveTest {
                 double encoderPerSecond = encoder.total() * (double) SR / samples;
                 assertTrue(encoderPerSecond > 0.08e9 && encoderPerSecond < 0.14e9, "encoder: " + encoderPerSecond); // spec: ~0.11
             } finally {
-                JniUtils.setGradMode(true);
+                JniUtils.setGradMode(grad); // restore, never force: grad mode is per thread and shared by later tests
             }
         }
     }
