@@ -3,6 +3,7 @@ package dev.tessera.image.eval;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,11 +15,13 @@ import java.util.Set;
 public final class CommandLineArgs {
 
     private final String usage;
+    private final List<String> arguments;
     private final Map<String, String> values;
     private final Set<String> flags;
 
-    private CommandLineArgs(String usage, Map<String, String> values, Set<String> flags) {
+    private CommandLineArgs(String usage, List<String> arguments, Map<String, String> values, Set<String> flags) {
         this.usage = usage;
+        this.arguments = arguments;
         this.values = values;
         this.flags = flags;
     }
@@ -44,7 +47,12 @@ public final class CommandLineArgs {
                 throw new IllegalArgumentException("unknown option " + k + "\n" + usage);
             }
         }
-        return new CommandLineArgs(usage, values, flags);
+        return new CommandLineArgs(usage, List.of(argv), values, flags);
+    }
+
+    /** The arguments as given, e.g. for a model card's "command" line. */
+    public List<String> arguments() {
+        return arguments;
     }
 
     public String usage() {
