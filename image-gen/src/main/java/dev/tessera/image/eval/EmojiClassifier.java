@@ -89,7 +89,8 @@ public final class EmojiClassifier extends FixedShapeBlock {
         for (int i = 0; i < convs.size(); i++) {
             h = silu(norms.get(i).forward(ps, convs.get(i).forward(ps, h, training), training));
         }
-        NDArray pooled = h.mean(new int[] {2, 3});                                     // (B, C)
+        long[] hs = h.getShape().getShape();
+        NDArray pooled = h.reshape(hs[0], hs[1], hs[2] * hs[3]).mean(new int[] {2});   // (B, C): global average pool
         return silu(feature.forward(ps, pooled, training));                             // (B, featureDim)
     }
 
