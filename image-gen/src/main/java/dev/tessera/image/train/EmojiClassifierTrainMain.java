@@ -64,7 +64,8 @@ public final class EmojiClassifierTrainMain {
         Path export = a.path("--export", Path.of("models/emoji-classifier"));
         try {
             JsonObject runJson = TrainRuns.runConfig(out, RUN_CONFIG, resume,
-                    ClassifierTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null))).toJson());
+                    ClassifierTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null))).toJson(),
+                    a.has("--config"));
             ClassifierTrainingConfig config = ClassifierTrainingConfig.fromJson(runJson);
             JsonObject overrides = new JsonObject();
             if (time > 0) {

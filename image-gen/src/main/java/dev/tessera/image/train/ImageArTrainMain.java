@@ -90,7 +90,8 @@ public final class ImageArTrainMain {
         try {
             int bits = LfqTokenizerConfig.fromJson(Checkpoint.load(tokenizerDir, tokenizerName).config()).bits();
             JsonObject runJson = TrainRuns.runConfig(out, RUN_CONFIG, resume,
-                    ArTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null)), head, bits).toJson());
+                    ArTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null)), head, bits).toJson(),
+                    a.has("--config"));
             ArTrainingConfig config = ArTrainingConfig.fromJson(runJson);
             if (!config.head().equals(head) || config.bits() != bits) {
                 throw new IllegalArgumentException("the run is a " + config.head() + " head of K = " + config.bits()

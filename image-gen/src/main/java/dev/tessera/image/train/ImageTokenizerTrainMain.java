@@ -73,7 +73,8 @@ public final class ImageTokenizerTrainMain {
         Path data = a.path("--data", Path.of("data/emoji"));
         try {
             JsonObject runJson = TrainRuns.runConfig(out, RUN_CONFIG, resume,
-                    TokenizerTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null))).toJson());
+                    TokenizerTrainingConfig.fromJson(TrainRuns.configArgument(a.string("--config", null))).toJson(),
+                    a.has("--config"));
             TokenizerTrainingConfig config = TokenizerTrainingConfig.fromJson(runJson);
             JsonObject overrides = new JsonObject();
             if (time > 0) {

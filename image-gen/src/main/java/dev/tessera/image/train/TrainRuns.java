@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 /** What the image family's training mains share: config arguments, the run's config file, timing, Ctrl-C. */
 final class TrainRuns {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainRuns.class);
+
     private TrainRuns() {
     }
 
@@ -34,12 +36,18 @@ final class TrainRuns {
 
     /**
      * The run's config: the one saved in the run folder when resuming (a resumed run must keep its
-     * settings; {@code --config} is then ignored), else {@code given}, saved there for later resumes.
+     * settings; {@code --config} is then ignored, with a warning when it was {@code explicit}ly given and
+     * differs), else {@code given}, saved there for later resumes.
      */
-    static JsonObject runConfig(Path runDir, String fileName, boolean resume, JsonObject given) throws IOException {
+    static JsonObject runConfig(Path runDir, String fileName, boolean resume, JsonObject given, boolean explicit)
+            throws IOException {
         Path file = runDir.resolve(fileName);
         if (resume && Files.isRegularFile(file)) {
-            return new JsonObject(Files.readString(file));
+            JsonObject saved = new JsonObject(Files.readString(file));
+            if (explicit && !saved.equals(given)) {
+                LOG.warn("resuming with the settings saved in {}; the --config given now is ignored", file);
+            }
+            return saved;
         }
         Files.createDirectories(runDir);
         Files.writeString(file, given.encodePrettily() + "\n");
