@@ -1,5 +1,6 @@
 package dev.tessera.audio.discriminator;
 
+import dev.tessera.core.nn.FixedShapeBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;

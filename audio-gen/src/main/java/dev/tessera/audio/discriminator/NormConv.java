@@ -1,5 +1,6 @@
 package dev.tessera.audio.discriminator;
 
+import dev.tessera.core.nn.FixedShapeBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

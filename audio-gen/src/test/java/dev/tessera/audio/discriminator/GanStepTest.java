@@ -1,5 +1,6 @@
 package dev.tessera.audio.discriminator;
 
+import dev.tessera.core.nn.FixedShapeBlock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -6,7 +6,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.tessera.image.nn.Dense;
 import dev.tessera.image.nn.EmbeddingTable;
-import dev.tessera.image.nn.FixedShapeBlock;
+import dev.tessera.core.nn.FixedShapeBlock;
 import dev.tessera.image.nn.RmsNorm;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.tessera.image.nn.EmbeddingTable;
-import dev.tessera.image.nn.FixedShapeBlock;
+import dev.tessera.core.nn.FixedShapeBlock;
 import dev.tessera.image.nn.TransformerLayer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.tessera.image.nn;
 
+import dev.tessera.core.nn.FixedShapeBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;

@@ -14,7 +14,7 @@ import dev.tessera.image.lfq.LfqTokenizer;
 import dev.tessera.image.lfq.LfqTokenizerConfig;
 import dev.tessera.image.lfq.LookupFreeQuantizerConfig;
 import dev.tessera.image.nn.BlockCheckpoints;
-import dev.tessera.image.nn.FixedShapeBlock;
+import dev.tessera.core.nn.FixedShapeBlock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

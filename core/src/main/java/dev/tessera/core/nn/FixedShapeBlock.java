@@ -1,4 +1,4 @@
-package dev.tessera.audio.discriminator;
+package dev.tessera.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -13,15 +14,16 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * A DJL block whose parameter shapes are all fixed when it is constructed, so it initializes without
- * sample inputs and its size is counted before any memory is allocated (the same scheme as image-gen's
- * {@code dev.tessera.image.nn.FixedShapeBlock}, which audio-gen may not import).
+ * The base of Tessera's networks (image-gen, audio-gen): a DJL block whose parameter shapes are all known when it is constructed, so it initializes without
+ * sample inputs and its size can be counted before any memory is allocated.
  *
- * <p>Blocks here expose typed forward methods with shapes in their comments instead of DJL's untyped
- * {@code NDList} forward. Children are registered under their plain names, so parameter {@code v} of
- * child {@code conv1} of child {@code p2} is {@code p2_conv1_v} in {@link #getParameters()} and in
- * checkpoints. Parameters are initialized in the order they were registered, which lets a weight-norm
- * gain be derived from the direction initialized just before it.
+ * <p>Networks here expose typed forward methods ({@code forward(ps, x, training)} with shapes in their
+ * comments) rather than DJL's untyped {@code NDList} forward; top-level networks also implement
+ * {@link #forwardInternal} so that DJL's {@code Trainer} can drive them. Parameters are read through the
+ * {@link ParameterStore}, as DJL's own blocks do, so a trainer that copies parameters to devices keeps
+ * working. Children are registered under their plain names: the parameter {@code weight} of child
+ * {@code conv1} of child {@code encoder} is {@code encoder_conv1_weight} in {@link #getParameters()} and
+ * in checkpoints.
  */
 public abstract class FixedShapeBlock extends AbstractBlock {
 
@@ -40,6 +42,8 @@ public abstract class FixedShapeBlock extends AbstractBlock {
     /**
      * Allocates and initializes every parameter in {@code manager} (the caller owns it). Random values
      * come from libtorch's generator: seed it first ({@code Seeds.seedEngine}) for reproducible weights.
+     * Parameters are initialized in the order they were registered, which lets a weight-norm gain be
+     * derived from the direction initialized just before it.
      */
     public final void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32);
@@ -68,14 +72,25 @@ public abstract class FixedShapeBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " is called through its typed forward method");
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is called through its typed forward method");
     }
 
     /** The value of {@code p} on the device of {@code like}. */
     protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
         return ps.getValue(p, like.getDevice(), training);
+    }
+
+    /** SiLU (swish): {@code x sigmoid(x)}. */
+    protected static NDArray silu(NDArray x) {
+        return Activation.swish(x, 1f);
+    }
+
+    /** Inverted dropout with keep-rescaling, only when training and {@code rate > 0}. */
+    protected static NDArray dropout(NDArray x, float rate, boolean training) {
+        if (!training || rate <= 0f) {
+            return x;
+        }
+        return x.getNDArrayInternal().dropout(x, rate, true).singletonOrThrow();
     }
 }
