@@ -34,6 +34,7 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
 
     static {
         EXTRA.put("--export", new String[] {"DIR", "write the EMA weights to DIR at the end, e.g. models/vocoder"});
+        EXTRA.put("--init", new String[] {"DIR", "start a new run from exported weights in DIR, e.g. models/vocoder"});
         EXTRA.put("--batch", new String[] {"N", "clips per step (8)"});
         EXTRA.put("--segment", new String[] {"N", "samples per clip (8192)"});
         EXTRA.put("--periods", new String[] {"LIST", "period branches of a new run (1,2,3,5,7)"});

@@ -42,7 +42,7 @@ public final class VocoderTrainMain {
     /** Parsed command line. */
     record Args(Path data, Path out, long steps, boolean resume, Path export, int batch, int segment,
                 List<Integer> periods, long checkpointEvery, long validateEvery, int valClips, int valSamples,
-                int valSteps, double clip, long logEvery, int limit, int time) {
+                int valSteps, double clip, long logEvery, int limit, int time, Path init) {
     }
 
     private VocoderTrainMain() {
@@ -68,7 +68,11 @@ public final class VocoderTrainMain {
                     .put("checkpointEvery", a.time() > 0 ? 0 : a.checkpointEvery()).put("keepCheckpoints", 3)
                     .put("validateEvery", a.time() > 0 ? 0 : a.validateEvery()).put("logEvery", a.logEvery()));
             Seeds.seedAll(trainConfig.seed());
-            PeriodWave model = new PeriodWave(config).initialize(manager);
+            // --init starts a new run from exported weights (models/vocoder): its config, energy range and
+            // weights; the optimizer and EMA start fresh. On --resume the run's own checkpoint wins.
+            PeriodWave model = a.init() != null
+                    ? PeriodWave.load(a.init(), VocoderExport.DEFAULT_NAME, manager)
+                    : new PeriodWave(config).initialize(manager);
             VocoderTrainingTask.Options options = new VocoderTrainingTask.Options(a.batch(), a.segment(), a.valClips(),
                     a.valSamples(), a.valSteps());
             try (VocoderTrainingTask task = new VocoderTrainingTask(model, train, val, options);
@@ -113,6 +117,13 @@ public final class VocoderTrainMain {
             }
             return saved;
         }
+        if (a.init() != null) {
+            VocoderConfig initial = VocoderConfig.fromJson(
+                    dev.tessera.core.checkpoint.Checkpoint.load(a.init(), VocoderExport.DEFAULT_NAME).config());
+            LOG.info("vocoder: starting from the weights in {} (periods {})", a.init(), initial.periods());
+            Files.writeString(file, initial.toJson().encodePrettily() + "\n");
+            return initial;
+        }
         long t0 = System.nanoTime();
         double[] range = VocoderTrainingTask.energyRange(train, manager);
         VocoderConfig config = VocoderConfig.TINY.withPeriods(a.periods()).withEnergy(range[0], range[1]);
@@ -128,6 +139,7 @@ public final class VocoderTrainMain {
         long steps = 20_000;
         boolean resume = false;
         Path export = null;
+        Path init = null;
         int batch = 8;
         int segment = 8192;
         List<Integer> periods = List.of(1, 2, 3, 5, 7);
@@ -155,6 +167,7 @@ public final class VocoderTrainMain {
                 case "--out" -> out = Path.of(v);
                 case "--steps" -> steps = Long.parseLong(v);
                 case "--export" -> export = Path.of(v);
+                case "--init" -> init = Path.of(v);
                 case "--batch" -> batch = Integer.parseInt(v);
                 case "--segment" -> segment = Integer.parseInt(v);
                 case "--periods" -> {
@@ -176,7 +189,7 @@ public final class VocoderTrainMain {
             }
         }
         return new Args(data, out, steps, resume, export, batch, segment, periods, checkpointEvery, validateEvery,
-                valClips, valSamples, valSteps, clip, logEvery, limit, time);
+                valClips, valSamples, valSteps, clip, logEvery, limit, time, init);
     }
 
     /** Wall time between progress reports. */
