@@ -118,7 +118,7 @@ public final class TokenizerGan implements TrainingListener, AutoCloseable {
 
     /**
      * The generator's adversarial term {@code mean softplus(-D(x_hat))} (unweighted), called inside the
-     * generator's gradient collector; keeps host copies of the batch for this step's D update.
+     * generator's gradient collector; keeps device copies of the batch for this step's D update.
      *
      * @param real {@code (B, 3, S, S)} the batch the tokenizer saw
      * @param fake {@code (B, 3, S, S)} its reconstruction, with its graph
@@ -132,13 +132,7 @@ public final class TokenizerGan implements TrainingListener, AutoCloseable {
         return Activation.softPlus(logits.neg()).mean();
     }
 
-    /**
-     * A detached copy owned by the GAN, for D's step after the generator's. Nothing may be read to the
-     * host while a gradient collector is open: a {@code toFloatArray()} of the batch inside the generator's
-     * pass (even of a clone) made the backward pass that followed inf or NaN in the tokenizer's encoder, in
-     * most runs (DJL 0.36, libtorch 2.7.1 CPU); copies on the device and reads after the collector closed
-     * never did.
-     */
+    /** A detached copy owned by the GAN (the step's manager closes before D's step), for D's step. */
     private NDArray deviceCopy(NDArray a) {
         try (NDArray view = a.stopGradient()) {
             NDArray copy = view.duplicate();
@@ -189,8 +183,8 @@ public final class TokenizerGan implements TrainingListener, AutoCloseable {
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray lr = discriminator.forward(ps, stashReal, true);                      // (B, 1, 2, 2)
                 NDArray lf = discriminator.forward(ps, stashFake, true);
-                // The EMAs move with this batch before the regularizer uses them (as LeCAM's code); as
-                // detached tensors, so that nothing is read to the host inside the collector.
+                // The EMAs move with this batch before the regularizer uses them (as LeCAM's code); they are
+                // detached, so no gradient flows through them (and no backward node keeps their scalars).
                 meanReal = lr.mean().stopGradient().mul((float) (1 - d)).add((float) (d * muReal));
                 meanFake = lf.mean().stopGradient().mul((float) (1 - d)).add((float) (d * muFake));
                 hinge = lr.neg().add(1f).clip(0f, Float.MAX_VALUE).mean()
