@@ -81,9 +81,12 @@ public abstract class FixedShapeBlock extends AbstractBlock {
         return ps.getValue(p, like.getDevice(), training);
     }
 
-    /** SiLU (swish): {@code x sigmoid(x)}. */
+    /**
+     * SiLU (swish): {@code x sigmoid(x)}. Not DJL's {@code Activation.swish(x, 1f)}, which multiplies by
+     * the number 1 and so leaves a scalar in the graph that a garbage collection can free (see {@link Scalars}).
+     */
     protected static NDArray silu(NDArray x) {
-        return Activation.swish(x, 1f);
+        return x.mul(Activation.sigmoid(x));
     }
 
     /** Inverted dropout with keep-rescaling, only when training and {@code rate > 0}. */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.tessera.image.lfq.LookupFreeQuantizerConfig.CodebookEntropy;
+import dev.tessera.image.nn.Scalars;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,11 +103,13 @@ public final class LookupFreeQuantizer {
         }
         NDArray commitment = z.sub(q).square().mean();
         long n = s.get(0) * s.get(2) * s.get(3);
-        NDArray a = z.transpose(0, 2, 3, 1).reshape(n, bits()).mul(4f / config.temperature()); // (N, K) bit logits
+        // (N, K) bit logits; Scalars keeps the factor alive for the backward pass (a GC could free it otherwise).
+        NDArray a = Scalars.times(z.transpose(0, 2, 3, 1).reshape(n, bits()), 4f / config.temperature());
         NDArray sampleEntropy = sampleEntropy(a);
         NDArray codebookEntropy = codebookEntropy(a);
         NDArray penalty = sampleEntropy.sub(codebookEntropy);
-        NDArray loss = commitment.mul(config.commitmentWeight()).add(penalty.mul(config.entropyWeight()));
+        NDArray loss = Scalars.times(commitment, config.commitmentWeight())
+                .add(Scalars.times(penalty, config.entropyWeight()));
         return new Quantized(codes, indices, commitment, sampleEntropy, codebookEntropy, penalty, loss);
     }
 

@@ -38,7 +38,7 @@ public final class CausalSelfAttention extends FixedShapeBlock {
         NDArray q = proj.get(0);
         NDArray k = proj.get(1);
         NDArray v = proj.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)) // (B, heads, T, T)
+        NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)) // (B, heads, T, T)
                 .add(causalMask(x.getManager(), t));
         NDArray y = scores.softmax(-1).matMul(v)            // (B, heads, T, d)
                 .transpose(0, 2, 1, 3).reshape(b, t, width); // (B, T, w)

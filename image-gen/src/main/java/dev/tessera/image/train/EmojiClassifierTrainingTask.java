@@ -10,6 +10,7 @@ import dev.tessera.core.train.TrainingTask;
 import dev.tessera.image.data.ImageSet;
 import dev.tessera.image.eval.EmojiClassifier;
 import dev.tessera.image.eval.NoGradient;
+import dev.tessera.image.nn.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -96,7 +97,7 @@ public final class EmojiClassifierTrainingTask implements TrainingTask, AutoClos
             }
             NDArray ceSub = crossEntropy(out.subcategoryLogits(), m.create(sub)).mean();
             terms.put("ceSubcategory", ceSub);
-            total = total.add(ceSub.mul(config.subcategoryWeight()));
+            total = total.add(Scalars.times(ceSub, config.subcategoryWeight()));
         }
         return new StepLoss(total, terms);
     }

@@ -99,7 +99,7 @@ public final class ImageArTrainingTask implements TrainingTask, AutoCloseable {
         NDArray classes = train.classBatch(m, indices);                                   // (B) int64
         Map<String, NDArray> terms = new LinkedHashMap<>(model.loss(new ParameterStore(m, false), tokens, classes, true));
         NDArray loss = terms.remove("loss");
-        terms.put("bitsPerToken", loss.div(LN2));
+        terms.put("bitsPerToken", loss.div(LN2)); // reported only, never differentiated
         return new StepLoss(loss, terms);
     }
 

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *       {@code <export>/lfq-tokenizer.safetensors} + {@code .json} with a generated {@code MODEL_CARD.md}.</li>
  *   <li>{@code --time N}: N steps in a scratch folder, no validation or export; prints seconds per step.</li>
  *   <li>{@code --limit N}: train on the first N training images only (smoke runs).</li>
+ *   <li>The optional PatchGAN + LeCAM ({@link TokenizerGan}) is switched on by the config:
+ *       {@code --config '{"gan": {"enabled": true}}'}; it starts after 30% of the steps.</li>
  * </ul>
  */
 public final class ImageTokenizerTrainMain {
@@ -108,19 +110,33 @@ public final class ImageTokenizerTrainMain {
                     trainConfig.steps(), out);
             try (LfqTokenizerTrainingTask task = new LfqTokenizerTrainingTask(config, train, heldOut);
                  Trainer trainer = new Trainer(trainConfig, task, out);
+                 TokenizerGan gan = config.gan().enabled() ? new TokenizerGan(config.gan(), trainConfig, out) : null;
                  TerminalProgress progress = new TerminalProgress("image-tokenizer", trainConfig.logEvery())) {
                 if (trainer.ema() != null) {
                     task.useEma(trainer.ema()::weights);
+                }
+                if (gan != null) {
+                    task.useGan(gan);
+                    gan.onFailure(trainer::cancel);
+                    trainer.addListener(gan);
+                    LOG.info("image tokenizer: PatchGAN (ndf {}) with LeCAM from step {}", config.gan().ndf(),
+                            config.gan().startStep(trainConfig.steps()));
                 }
                 TrainRuns.StepTimer timer = new TrainRuns.StepTimer();
                 trainer.addListener(progress).addListener(timer);
                 LOG.info("image tokenizer: {} parameters", trainer.parameters().count());
                 if (resume && trainer.resumeLatest()) {
+                    if (gan != null) {
+                        gan.resume(trainer.step());
+                    }
                     LOG.info("image tokenizer: resumed at step {}", trainer.step());
                 }
                 CountDownLatch done = TrainRuns.cancelOnShutdown(trainer);
                 try {
                     TrainingResult result = trainer.fit();
+                    if (gan != null && gan.failure() != null) {
+                        throw gan.failure();
+                    }
                     if (time > 0) {
                         System.out.printf(Locale.ROOT, "timing: %d steps, %.2f s/step after the first (first %.2f s), "
                                         + "batch %d, K = %d, %d parameters, %d intra-op threads%n", time,

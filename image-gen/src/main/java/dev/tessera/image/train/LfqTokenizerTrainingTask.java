@@ -12,6 +12,7 @@ import dev.tessera.image.eval.TokenizerEvaluation;
 import dev.tessera.image.eval.TokenizerReport;
 import dev.tessera.image.lfq.LfqTokenizer;
 import dev.tessera.image.lfq.LookupFreeQuantizer;
+import dev.tessera.image.nn.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,8 +34,9 @@ import java.util.stream.IntStream;
  * PSNR, SSIM, L1, codebook usage next to the uniform-coverage ceiling, perplexity and the largest per-bit
  * bias ({@link TokenizerReport#metrics()}).
  *
- * <p>Not here yet: the optional PatchGAN with LeCAM (its discriminator needs a second optimizer and a
- * second, sequential gradient collector per step, which {@code Trainer} does not offer).
+ * <p>With {@link #useGan} (spec: optional, after a warm-up of 30% of the steps) the generator's
+ * non-saturating term {@code 0.1 x softplus(-D(x_hat))} joins the loss; the discriminator and its step live
+ * in {@link TokenizerGan}.
  */
 public final class LfqTokenizerTrainingTask implements TrainingTask, AutoCloseable {
 
@@ -44,6 +46,7 @@ public final class LfqTokenizerTrainingTask implements TrainingTask, AutoCloseab
     private final ImageSet train;
     private final ImageSet heldOut;
     private Supplier<Map<String, NDArray>> emaWeights;
+    private TokenizerGan gan;
 
     /**
      * Builds the tokenizer and initializes it from {@code config.train().seed()}.
@@ -68,6 +71,14 @@ public final class LfqTokenizerTrainingTask implements TrainingTask, AutoCloseab
         this.tokenizer = new LfqTokenizer(config.tokenizer());
         Seeds.seedAll(config.train().seed()); // the initial weights are a function of the run's seed
         tokenizer.initialize(manager);
+    }
+
+    /**
+     * Adds the adversarial term from the GAN's start step on: {@code weight x mean softplus(-D(x_hat))}. The
+     * GAN must also be a listener of the trainer (it takes D's step after each generator step).
+     */
+    public void useGan(TokenizerGan gan) {
+        this.gan = gan;
     }
 
     /** Validate with these averaged weights (the trainer's {@code ema()::weights}). */
@@ -104,7 +115,7 @@ public final class LfqTokenizerTrainingTask implements TrainingTask, AutoCloseab
         LfqTokenizer.Output out = tokenizer.forward(new ParameterStore(m, false), x, true, true);
         LookupFreeQuantizer.Quantized q = out.quantized();
         NDArray l1 = out.reconstruction().sub(x).abs().mean();
-        NDArray total = l1.add(q.loss());
+        NDArray total = l1.add(q.loss());   // L1 + 0.25 commitment + 0.1 (H_sample - H_codebook)
         long positions = (long) b * config.tokenizer().tokens();
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("l1", l1);
@@ -113,6 +124,13 @@ public final class LfqTokenizerTrainingTask implements TrainingTask, AutoCloseab
         terms.put("codebookEntropy", q.codebookEntropy());
         terms.put("entropyPenalty", q.entropyPenalty());
         terms.put("entropyBound", m.create((float) tokenizer.quantizer().codebookEntropyBound(positions)));
+        if (gan != null && gan.active(step)) {
+            NDArray g = gan.generatorTerm(new ParameterStore(m, false), x, out.reconstruction(), step);
+            total = total.add(Scalars.times(g, gan.config().weight()));
+            terms.put("ganG", g);
+            // D's figures of its previous step, for the progress line only.
+            gan.lastMetrics().forEach((k, v) -> terms.put(k, m.create(v.floatValue())));
+        }
         return new StepLoss(total, terms);
     }
 

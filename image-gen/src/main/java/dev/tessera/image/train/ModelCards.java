@@ -53,8 +53,8 @@ final class ModelCards {
 
                 | | |
                 | --- | --- |
-                | loss | L1 + %.2f commitment + %.2f (H_sample - H_codebook), tau %.3g; no LPIPS, no GAN (not implemented yet) |
-                | optimizer | Adam(W) lr %.3g, betas (%.2f, %.2f), weight decay %.3g, clip %.2f, EMA %.4f (exported) |
+                | loss | L1 + %.2f commitment + %.2f (H_sample - H_codebook), tau %.3g; no LPIPS; %s |
+                | optimizer | Adam(W) lr %.2e, betas (%.2f, %.2f), weight decay %.3g, clip %.2f, EMA %.4f (exported) |
                 | schedule | warm-up %d steps, cosine to %.3g (the spec's x0.1 drops at 75%% and 92%% are not offered by the Trainer) |
                 | batch | %d |
                 | steps | %,d of %,d |
@@ -84,7 +84,10 @@ final class ModelCards {
                 config.tokenizer().toJson().encode(), data.source(), trainImages, data.heldOutIndices().length,
                 config.augmentation().flipProbability(), config.augmentation().maxShift(),
                 config.tokenizer().quantizer().commitmentWeight(), config.tokenizer().quantizer().entropyWeight(),
-                config.tokenizer().quantizer().temperature(), t.learningRate(), t.beta1(), t.beta2(), t.weightDecay(),
+                config.tokenizer().quantizer().temperature(), config.gan().enabled()
+                        ? String.format(Locale.ROOT, "+ %.2f softplus(-D(x_hat)) from step %d (PatchGAN ndf %d, hinge, LeCAM %.3g)",
+                        config.gan().weight(), config.gan().startStep(t.steps()), config.gan().ndf(), config.gan().lecamWeight())
+                        : "no GAN", t.learningRate(), t.beta1(), t.beta2(), t.weightDecay(),
                 t.clipGradNorm(), t.emaDecay(), t.warmupSteps(), t.minLearningRate(), config.batch(), result.step(),
                 result.totalSteps(), result.trainSeconds(), command,
                 figure(v, "val.psnr", "%.3f"), figure(v, "val.ssim", "%.4f"), figure(v, "val.l1", "%.4f"),

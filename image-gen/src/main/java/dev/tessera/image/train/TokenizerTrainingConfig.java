@@ -10,7 +10,7 @@ import java.util.List;
  * Everything that defines a tokenizer training run (specs/image.md 1.4), as one JSON document:
  * <pre>
  *   {"tokenizer": {LfqTokenizerConfig}, "train": {TrainConfig}, "batch": 32,
- *    "flipProbability": 0.5, "maxShift": 2, "validationImages": 0, "validationBatch": 64}
+ *    "flipProbability": 0.5, "maxShift": 2, "validationImages": 0, "validationBatch": 64, "gan": {GanConfig}}
  * </pre>
  * Keys left out take {@link #defaults()}; unknown keys are refused by name.
  *
@@ -20,12 +20,14 @@ import java.util.List;
  * @param augmentation flip and shift drawn per image
  * @param validationImages held-out images scored at each validation (0 = all)
  * @param validationBatch images per forward pass when validating
+ * @param gan the optional PatchGAN + LeCAM term (off by default)
  */
 public record TokenizerTrainingConfig(LfqTokenizerConfig tokenizer, TrainConfig train, int batch,
-                                      Augmentation augmentation, int validationImages, int validationBatch) {
+                                      Augmentation augmentation, int validationImages, int validationBatch,
+                                      GanConfig gan) {
 
     private static final List<String> KEYS = List.of("tokenizer", "train", "batch", "flipProbability", "maxShift",
-            "validationImages", "validationBatch");
+            "validationImages", "validationBatch", "gan");
 
     public TokenizerTrainingConfig {
         if (batch < 1 || validationImages < 0 || validationBatch < 1) {
@@ -47,13 +49,15 @@ public record TokenizerTrainingConfig(LfqTokenizerConfig tokenizer, TrainConfig 
                 .put("warmupSteps", 0).put("minLearningRate", 1e-6).put("weightDecay", 0.0).put("beta1", 0.5)
                 .put("beta2", 0.9).put("eps", 1e-8).put("clipGradNorm", 1.0).put("emaDecay", 0.999)
                 .put("checkpointEvery", 250).put("keepCheckpoints", 3).put("validateEvery", 1000).put("logEvery", 50));
-        return new TokenizerTrainingConfig(LfqTokenizerConfig.defaults(), train, 32, Augmentation.EMOJI, 0, 64);
+        return new TokenizerTrainingConfig(LfqTokenizerConfig.defaults(), train, 32, Augmentation.EMOJI, 0, 64,
+                GanConfig.defaults());
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("tokenizer", tokenizer.toJson()).put("train", train.toJson()).put("batch", batch)
                 .put("flipProbability", augmentation.flipProbability()).put("maxShift", augmentation.maxShift())
-                .put("validationImages", validationImages).put("validationBatch", validationBatch);
+                .put("validationImages", validationImages).put("validationBatch", validationBatch)
+                .put("gan", gan.toJson());
     }
 
     /** Reads a config over {@link #defaults()}; {@code train} merges key by key, {@code tokenizer} takes the
@@ -72,10 +76,11 @@ public record TokenizerTrainingConfig(LfqTokenizerConfig tokenizer, TrainConfig 
                 new Augmentation(j.getDouble("flipProbability", d.augmentation().flipProbability()),
                         j.getInteger("maxShift", d.augmentation().maxShift())),
                 j.getInteger("validationImages", d.validationImages()),
-                j.getInteger("validationBatch", d.validationBatch()));
+                j.getInteger("validationBatch", d.validationBatch()),
+                GanConfig.fromJson(j.getJsonObject("gan", new JsonObject())));
     }
 
     public TokenizerTrainingConfig withTrain(TrainConfig t) {
-        return new TokenizerTrainingConfig(tokenizer, t, batch, augmentation, validationImages, validationBatch);
+        return new TokenizerTrainingConfig(tokenizer, t, batch, augmentation, validationImages, validationBatch, gan);
     }
 }

@@ -5,7 +5,10 @@
  *   <li>{@link dev.tessera.image.train.LfqTokenizerTrainingTask}: the LFQ tokenizer, L1 + 0.25 commitment
  *       + 0.1 entropy penalty (specs/image.md 1.4), validated on the held-out split with EMA weights (PSNR,
  *       SSIM, codebook usage, perplexity, per-bit bias); {@link dev.tessera.image.train.ImageTokenizerTrainMain}.
- *       The optional PatchGAN + LeCAM is not implemented.</li>
+ *       The optional PatchGAN + LeCAM ({@link dev.tessera.image.train.TokenizerGan},
+ *       {@link dev.tessera.image.train.PatchDiscriminator}) takes its discriminator step as a training
+ *       listener, in a gradient collector of its own after the generator's, and saves its state beside
+ *       every checkpoint.</li>
  *   <li>{@link dev.tessera.image.train.ImageArTrainingTask}: the factorized AR model or the flat baseline
  *       on {@link dev.tessera.image.train.TokenSequences} made once by a frozen tokenizer (images and their
  *       flips), class dropout inside the model, held-out bits/token with early stopping

@@ -40,7 +40,7 @@ class LfqTokenizerTrainingTaskTest {
         TrainConfig train = TokenizerTrainingConfig.defaults().train().with(new JsonObject().put("steps", steps)
                 .put("learningRate", 2e-3).put("minLearningRate", 2e-4).put("emaDecay", emaDecay)
                 .put("checkpointEvery", 0).put("validateEvery", steps).put("logEvery", 10).put("seed", 7));
-        return new TokenizerTrainingConfig(tokenizer, train, 16, Augmentation.EMOJI, 0, 24);
+        return new TokenizerTrainingConfig(tokenizer, train, 16, Augmentation.EMOJI, 0, 24, GanConfig.defaults());
     }
 
     @Test
