@@ -7,7 +7,7 @@ import dev.tessera.core.checkpoint.Checkpoint;
 import dev.tessera.image.nn.BlockCheckpoints;
 import dev.tessera.image.nn.Conv;
 import dev.tessera.image.nn.Dense;
-import dev.tessera.image.nn.FixedShapeBlock;
+import dev.tessera.core.nn.FixedShapeBlock;
 import dev.tessera.image.nn.GroupNorm;
 import java.io.IOException;
 import java.nio.file.Path;

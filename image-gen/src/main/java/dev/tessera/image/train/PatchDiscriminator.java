@@ -7,7 +7,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import dev.tessera.image.nn.FixedShapeBlock;
+import dev.tessera.core.nn.FixedShapeBlock;
 import java.util.ArrayList;
 import java.util.List;
 
