@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +67,12 @@ final class BenchCommand implements Callable<Integer>, DynamicHelp {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Suites<BenchSuite> suites = suites();
         if (list) {
-            suites().forEach(s -> out.printf("%-12s %s%n", s.name(), s.description()));
-            out.flush();
+            suites.list(out);
             return 0;
         }
-        if (suite == null) {
-            throw new ParameterException(spec.commandLine(), "name a suite to run (" + names() + "), or --list");
-        }
-        BenchSuite chosen = suites().stream().filter(s -> s.name().equals(suite)).findFirst()
-                .orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no suite named '" + suite + "'; suites: " + names()));
+        BenchSuite chosen = suites.choose(spec.commandLine(), suite, "suite");
         BenchReport report;
         try {
             report = chosen.run(new BenchOptions(quick, params));
@@ -97,19 +91,12 @@ final class BenchCommand implements Callable<Integer>, DynamicHelp {
         return 0;
     }
 
-    static List<BenchSuite> suites() {
-        return ServiceLoader.load(BenchSuite.class).stream().map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparing(BenchSuite::name)).toList();
-    }
-
-    private static String names() {
-        return String.join(", ", suites().stream().map(BenchSuite::name).toList());
+    static Suites<BenchSuite> suites() {
+        return new Suites<>(BenchSuite.class, BenchSuite::name, BenchSuite::description);
     }
 
     @Override
     public String dynamicHelp() {
-        StringBuilder sb = new StringBuilder(String.format("%nSuites:%n"));
-        suites().forEach(s -> sb.append(String.format("  %-12s %s%n", s.name(), s.description())));
-        return sb.toString();
+        return suites().help();
     }
 }

@@ -5,7 +5,6 @@ import dev.tessera.core.eval.EvalOptions;
 import dev.tessera.core.eval.EvalSuite;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +63,12 @@ final class EvalCommand implements Callable<Integer>, DynamicHelp {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Suites<EvalSuite> suites = suites();
         if (list) {
-            suites().forEach(s -> out.printf("%-12s %s%n", s.name(), s.description()));
-            out.flush();
+            suites.list(out);
             return 0;
         }
-        if (suite == null) {
-            throw new ParameterException(spec.commandLine(), "name a suite to run (" + names() + "), or --list");
-        }
-        EvalSuite chosen = suites().stream().filter(s -> s.name().equals(suite)).findFirst()
-                .orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no evaluation suite named '" + suite + "'; suites: " + names()));
+        EvalSuite chosen = suites.choose(spec.commandLine(), suite, "evaluation suite");
         BenchReport report;
         try {
             report = chosen.run(new EvalOptions(data, models, quick, params));
@@ -90,20 +84,12 @@ final class EvalCommand implements Callable<Integer>, DynamicHelp {
         return 0;
     }
 
-    static List<EvalSuite> suites() {
-        return ServiceLoader.load(EvalSuite.class).stream().map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparing(EvalSuite::name)).toList();
-    }
-
-    private static String names() {
-        List<String> names = suites().stream().map(EvalSuite::name).toList();
-        return names.isEmpty() ? "none in this build" : String.join(", ", names);
+    static Suites<EvalSuite> suites() {
+        return new Suites<>(EvalSuite.class, EvalSuite::name, EvalSuite::description);
     }
 
     @Override
     public String dynamicHelp() {
-        StringBuilder sb = new StringBuilder(String.format("%nSuites:%n"));
-        suites().forEach(s -> sb.append(String.format("  %-12s %s%n", s.name(), s.description())));
-        return sb.toString();
+        return suites().help();
     }
 }
