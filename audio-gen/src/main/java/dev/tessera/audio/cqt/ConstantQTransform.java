@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import dev.tessera.audio.resample.KaiserSinc;
+import dev.tessera.core.nn.Constants;
 
 /**
  * A differentiable constant-Q transform at 44,100 Hz with octave-wise time-domain kernels (the nnAudio
@@ -146,8 +147,8 @@ public final class ConstantQTransform {
         NDManager owner = audio.getManager();
         try (NDManager scope = owner.newSubManager()) {
             audio.tempAttach(scope);
-            NDArray w = scope.create(kernels, new Shape(2L * binsPerOctave, 1, nFft));
-            NDArray lowPass = scope.create(decimator, new Shape(1, 1, decimator.length));
+            NDArray w = Constants.copyOf(scope, kernels, new Shape(2L * binsPerOctave, 1, nFft));
+            NDArray lowPass = Constants.copyOf(scope, decimator, new Shape(1, 1, decimator.length));
             NDArray x = audio.expandDims(1); // (B, 1, T)
             NDList octaves = new NDList(OCTAVES);
             for (int o = 0; o < OCTAVES; o++) {
@@ -174,7 +175,7 @@ public final class ConstantQTransform {
         }
         NDManager owner = cqt.getManager();
         try (NDManager scope = owner.newSubManager()) {
-            NDArray out = cqt.mul(scope.create(g));
+            NDArray out = cqt.mul(Constants.copyOf(scope, g));
             out.attach(owner);
             return out;
         }

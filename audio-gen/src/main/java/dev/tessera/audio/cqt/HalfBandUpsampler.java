@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import dev.tessera.audio.resample.KaiserSinc;
+import dev.tessera.core.nn.Constants;
 
 /**
  * Differentiable 2× up-sampling (22,050 → 44,100 Hz) for the CQT discriminator (audio spec 3.1 step 1):
@@ -57,7 +58,7 @@ public final class HalfBandUpsampler {
         NDManager owner = audio.getManager();
         try (NDManager scope = owner.newSubManager()) {
             audio.tempAttach(scope);
-            NDArray w = scope.create(oddPhase, new Shape(1, 1, oddPhase.length));
+            NDArray w = Constants.copyOf(scope, oddPhase, new Shape(1, 1, oddPhase.length));
             // y_odd[m] = Σ_j w[j]·x[m + j − 31]: pad 31 before and 32 after.
             NDArray padded = audio.expandDims(1).pad(new Shape(31, 32), 0);
             NDArray odd = Conv1d.conv1d(padded, w).singletonOrThrow().squeeze(1); // (B, T)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.tessera.core.nn.Scalars;
 import dev.tessera.core.train.AdamW;
 import dev.tessera.core.train.GradientClipping;
 import dev.tessera.core.train.StepLoss;
@@ -154,8 +155,8 @@ public final class GanStep implements AutoCloseable {
             StepLoss adv = LeastSquaresGan.generatorLoss(fakeOut);
             StepLoss fm = FeatureMatchingLoss.loss(realOut, fakeOut);
             StepLoss melLoss = mel.loss(real, fake);
-            NDArray total = adv.total().add(fm.total().mul((float) config.featureMatchingWeight()))
-                    .add(melLoss.total().mul((float) config.melWeight()));
+            NDArray total = adv.total().add(Scalars.times(fm.total(), config.featureMatchingWeight()))
+                    .add(Scalars.times(melLoss.total(), config.melWeight()));
             Map<String, NDArray> terms = new LinkedHashMap<>();
             terms.put("adv", adv.total());
             terms.put("fm", fm.total());

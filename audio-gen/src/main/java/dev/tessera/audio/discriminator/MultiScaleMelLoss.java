@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.tessera.audio.mel.MelConfig;
 import dev.tessera.audio.mel.MelSpectrogram;
 import dev.tessera.audio.mel.Stft;
+import dev.tessera.core.nn.Scalars;
 import dev.tessera.core.train.StepLoss;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ public final class MultiScaleMelLoss {
         for (int s = 0; s < scales.size(); s++) {
             MelSpectrogram mel = scales.get(s);
             // ln → log10; the floor max(mel, 1e-5) is applied inside logMel.
-            NDArray l1 = mel.logMel(real).sub(mel.logMel(fake)).abs().mean().div(LN10);
+            NDArray l1 = Scalars.over(mel.logMel(real).sub(mel.logMel(fake)).abs().mean(), LN10);
             terms.put("mel.w" + windows[s], l1);
             total = total == null ? l1 : total.add(l1);
         }

@@ -1,10 +1,11 @@
 package dev.tessera.audio.discriminator;
 
-import dev.tessera.core.nn.FixedShapeBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import dev.tessera.core.nn.Constants;
+import dev.tessera.core.nn.FixedShapeBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -105,7 +106,7 @@ public final class MultiScaleStftDiscriminator extends Discriminator {
             NDArray h;
             try (NDManager scope = owner.newSubManager()) {
                 audio.tempAttach(scope);
-                NDArray win = scope.create(hann);
+                NDArray win = Constants.copyOf(scope, hann);
                 // (B, bins, frames, 2) → (B, 2, frames, bins)
                 h = audio.stft(window, hop, false, win, false, true).real().transpose(0, 3, 2, 1);
                 h.attach(owner);

@@ -3,6 +3,8 @@ package dev.tessera.audio.mel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.core.nn.Constants;
+import dev.tessera.core.nn.Scalars;
 
 /**
  * Log-mel spectrogram in the HiFi-GAN convention (audio spec 1.2), batched in libtorch and
@@ -63,8 +65,8 @@ public final class MelSpectrogram {
         try (NDManager scope = owner.newSubManager()) {
             audio.tempAttach(scope);
             NDArray magnitude = Stft.power(stft.forward(audio)).add(MAGNITUDE_EPS).sqrt(); // (B, bins, frames)
-            NDArray w = scope.create(weights, new Shape(config.nMels(), config.bins()));
-            NDArray logMel = w.matMul(magnitude).maximum(config.logFloor()).log(); // (B, nMels, frames)
+            NDArray w = Constants.copyOf(scope, weights, new Shape(config.nMels(), config.bins()));
+            NDArray logMel = Scalars.atLeast(w.matMul(magnitude), config.logFloor()).log(); // (B, nMels, frames)
             logMel.attach(owner);
             return logMel;
         }

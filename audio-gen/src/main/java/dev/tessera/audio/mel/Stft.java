@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.core.nn.Constants;
 
 /**
  * Short-time Fourier transform and its inverse, batched in libtorch.
@@ -96,7 +97,7 @@ public final class Stft {
         try (NDManager scope = owner.newSubManager()) {
             audio.tempAttach(scope);
             NDArray padded = reflectPad(audio);
-            NDArray win = scope.create(window);
+            NDArray win = Constants.copyOf(scope, window);
             NDArray spec = padded.stft(nFft, hop, false, win, false, true).real(); // (B, bins, frames, 2)
             spec.attach(owner);
             return spec;
@@ -136,7 +137,7 @@ public final class Stft {
         NDManager owner = spectrum.getManager();
         try (NDManager scope = owner.newSubManager()) {
             spectrum.tempAttach(scope);
-            NDArray win = scope.create(window);
+            NDArray win = Constants.copyOf(scope, window);
             // (B, bins, frames, 2) → complex (B, frames, bins) → real frames (B, frames, n_fft), windowed.
             NDArray frame = spectrum.transpose(0, 2, 1, 3).complex().irfft(nFft, -1).mul(win);
             NDArray split = frame.reshape(batch, frames, blocks, hop);
@@ -147,7 +148,7 @@ public final class Stft {
                 sum = sum == null ? part : sum.add(part);
             }
             NDArray signal = sum.reshape(batch, total);
-            NDArray envelope = scope.create(inverseEnvelope(frames, total));
+            NDArray envelope = Constants.copyOf(scope, inverseEnvelope(frames, total));
             NDArray out = signal.mul(envelope).get(":, " + pad() + ":" + (pad() + length));
             out.attach(owner);
             return out;

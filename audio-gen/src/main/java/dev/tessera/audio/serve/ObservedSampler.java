@@ -3,6 +3,7 @@ package dev.tessera.audio.serve;
 import ai.djl.ndarray.NDArray;
 import dev.tessera.audio.vocoder.FlowSampler;
 import dev.tessera.audio.vocoder.VelocityField;
+import dev.tessera.core.nn.Scalars;
 
 /**
  * Any {@link FlowSampler}, with a {@link StepListener} told after each of its steps, so a server can
@@ -36,7 +37,7 @@ public final class ObservedSampler extends FlowSampler {
 
     @Override
     protected NDArray step(VelocityField field, NDArray x, float t, float dt) {
-        VelocityField rescaled = (y, s) -> field.at(y, t + s * dt).mul(dt);
+        VelocityField rescaled = (y, s) -> Scalars.times(field.at(y, t + s * dt), dt);
         NDArray next = inner.integrate(rescaled, x, 1);
         done++;
         listener.afterStep(done, steps);

@@ -1,13 +1,14 @@
 package dev.tessera.audio.vocoder;
 
 import ai.djl.ndarray.NDArray;
+import dev.tessera.core.nn.Scalars;
 
 /** Euler: x <- x + dt v(x, t). First order, one evaluation per step. */
 public final class EulerSampler extends FlowSampler {
 
     @Override
     protected NDArray step(VelocityField field, NDArray x, float t, float dt) {
-        return x.add(field.at(x, t).mul(dt));
+        return x.add(Scalars.times(field.at(x, t), dt));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tessera.audio.vocoder;
 
 import ai.djl.ndarray.NDArray;
+import dev.tessera.core.nn.Scalars;
 
 /**
  * Optimal-transport conditional flow matching with the energy prior (audio spec 2.1), from noise at
@@ -58,6 +59,6 @@ public final class FlowMatching {
         for (int length : lengths) {
             valid += Math.min(length, samples);
         }
-        return v.sub(target).div(safeSigma).square().mul(m).sum().div((float) valid);
+        return Scalars.over(v.sub(target).div(safeSigma).square().mul(m).sum(), valid);
     }
 }

@@ -19,6 +19,8 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.tessera.core.checkpoint.Checkpoint;
+import dev.tessera.core.nn.Constants;
+import dev.tessera.core.nn.Scalars;
 import dev.tessera.core.train.TrainableParameters;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -280,7 +282,7 @@ public final class PeriodWave extends AbstractBlock {
                 sum = sum == null ? branch : sum.add(branch);
             }
             NDArray sampleMask = mask(scope, lengths, 1, samples, 1);                              // (B, 1, T) or null
-            NDArray h = masked(sum.div((float) Math.sqrt(periods.length)), sampleMask);
+            NDArray h = masked(Scalars.over(sum, Math.sqrt(periods.length)), sampleMask);
             for (ResidualUnit unit : finalUnits) {
                 h = masked(unit.forward(h, macs), sampleMask);
             }
@@ -335,7 +337,7 @@ public final class PeriodWave extends AbstractBlock {
             if (freeU.off()) {
                 u = u.add(skips[l]);
             } else {
-                u = u.mul((float) freeU.backbone()).add(skips[l].mul((float) freeU.skip()));
+                u = Scalars.times(u, freeU.backbone()).add(Scalars.times(skips[l], freeU.skip()));
             }
             hl = masked(u, masks[l]);
             for (ResidualUnit unit : upUnits.get(j)) {
@@ -416,7 +418,7 @@ public final class PeriodWave extends AbstractBlock {
                 Arrays.fill(m, base, base + valid[b], 1f);
             }
         }
-        return manager.create(m, new Shape((long) lengths.length * repeat, 1, rows));
+        return Constants.copyOf(manager, m, new Shape((long) lengths.length * repeat, 1, rows));
     }
 
     private static NDArray masked(NDArray x, NDArray mask) {

@@ -1,10 +1,11 @@
 package dev.tessera.image.nn;
 
-import dev.tessera.core.nn.FixedShapeBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.tessera.core.nn.FixedShapeBlock;
+import dev.tessera.core.nn.Scalars;
 
 /**
  * Multi-head causal self-attention without biases: one {@code (3w, w)} projection to queries, keys and

@@ -10,11 +10,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
+import dev.tessera.core.nn.GarbageCollections;
+import dev.tessera.core.nn.Scalars;
 import dev.tessera.core.train.TrainableParameters;
 import dev.tessera.image.lfq.LfqTokenizer;
-import dev.tessera.image.nn.Scalars;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,21 +31,6 @@ class GarbageCollectionSafetyTest {
         Engines.start();
     }
 
-    /** Collects garbage (freeing unreachable direct buffers) and fills freed native memory with junk. */
-    static void collectAndScribble() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        List<ByteBuffer> junk = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            ByteBuffer b = ByteBuffer.allocateDirect(4);
-            b.putFloat(0, 1e30f);
-            junk.add(b);
-        }
-        junk.clear();
-    }
-
     @Test
     void scalarProductKeepsItsFactorThroughACollection() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -54,7 +38,7 @@ class GarbageCollectionSafetyTest {
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray y = Scalars.times(x, 3.0);
-                collectAndScribble();
+                GarbageCollections.collectAndScribble();
                 gc.backward(y.sum());
             }
             try (NDArray g = x.getGradient().duplicate()) {
@@ -85,7 +69,7 @@ class GarbageCollectionSafetyTest {
                 LfqTokenizer.Output out = tokenizer.forward(new ParameterStore(m, false), x, true, true);
                 NDArray loss = out.reconstruction().sub(x).abs().mean().add(out.quantized().loss());
                 if (collect) {
-                    collectAndScribble();
+                    GarbageCollections.collectAndScribble();
                 }
                 gc.backward(loss);
             }
