@@ -201,8 +201,20 @@ public final class EngineBench implements BenchSuite {
         return maxRef == 0 ? maxDiff : maxDiff / maxRef;
     }
 
+    /**
+     * DJL's float32 matmul rate for (n, n) . (n, n), GFLOP/s (median of {@code reps}): the ceiling other
+     * suites quote their achieved rate against, measured in the same run as the thing they measure.
+     */
+    public static double matmulCeilingGflops(NDManager manager, int n, int warmup, int reps) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray a = scope.create(uniform(n * n, "bench.engine.a"), new Shape(n, n));
+            NDArray b = scope.create(uniform(n * n, "bench.engine.b"), new Shape(n, n));
+            return 2.0 * n * n * n / medianSeconds(warmup, reps, () -> a.matMul(b).close()) / 1e9;
+        }
+    }
+
     /** Median wall time in seconds of {@code reps} runs after {@code warmup} untimed ones. */
-    static double medianSeconds(int warmup, int reps, Runnable op) {
+    public static double medianSeconds(int warmup, int reps, Runnable op) {
         for (int i = 0; i < warmup; i++) {
             op.run();
         }
