@@ -91,6 +91,9 @@ public final class TurboTrainer implements AutoCloseable {
      */
     public TurboTrainer(TurboConfig config, PeriodWave student, SpeechCorpus train, SpeechCorpus validation,
                         Path runDir, NDManager parent) {
+        // Every step's crops and noise derive from the run's seed (Seeds.stream, Seeds.seedEngine), so a
+        // resumed run repeats them whatever seeded the engine before.
+        Seeds.seedAll(config.seed());
         this.config = config;
         this.student = student;
         this.generator = new TurboGenerator(student, config);
