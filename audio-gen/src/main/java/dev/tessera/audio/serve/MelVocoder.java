@@ -171,6 +171,15 @@ public final class MelVocoder implements AutoCloseable {
      * @return each item's waveform, frames * hop samples
      */
     public List<float[]> vocode(List<Item> items, FlowSampler sampler, int steps, StepListener listener) {
+        return vocode(items, sampler, steps, VocodeSettings.TEMPERATURE, listener);
+    }
+
+    /**
+     * As {@link #vocode(List, FlowSampler, int, StepListener)} with the starting noise scaled by
+     * {@code temperature} (tau; 1 for the Turbo students, which were trained at 1).
+     */
+    public List<float[]> vocode(List<Item> items, FlowSampler sampler, int steps, double temperature,
+                                StepListener listener) {
         int batch = items.size();
         int nMels = nMels();
         int hop = hop();
@@ -205,8 +214,7 @@ public final class MelVocoder implements AutoCloseable {
                 System.arraycopy(CounterNoise.gaussian(item.seed(), item.startSample(), item.frames() * hop), 0, eps,
                         b * samples, item.frames() * hop);
             }
-            NDArray z = flow.prior(scope.create(eps, new Shape(batch, samples)), encoded.sigma(),
-                    VocodeSettings.TEMPERATURE);
+            NDArray z = flow.prior(scope.create(eps, new Shape(batch, samples)), encoded.sigma(), temperature);
             VelocityField field = (x, t) -> model.velocity(x, x.getManager().full(new Shape(batch), t), encoded,
                     FreeU.OFF, null);
             float[] audio = new ObservedSampler(sampler, listener).run(field, z, steps).toFloatArray();

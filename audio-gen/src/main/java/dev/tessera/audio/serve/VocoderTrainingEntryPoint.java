@@ -74,10 +74,21 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
             throw new NoSuchFileException(data.resolve("train.tsv").toString(), null,
                     "no speech corpus; make it with scripts/fetch-data speech or pass --data DIR");
         }
-        ProcessBuilder builder = new ProcessBuilder(command(args)).inheritIO();
+        runChild(VocoderTrainMain.class.getName(), args, "vocoder");
+    }
+
+    /**
+     * Runs a training main class in a child JVM on this terminal ({@link #command}, {@link #environment}) and
+     * waits for it; a shutdown of this JVM stops the child.
+     *
+     * @throws IOException when the child exits with a non-zero code
+     */
+    public static void runChild(String mainClass, List<String> args, String what) throws IOException,
+            InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).inheritIO();
         environment(builder.environment());
         Process child = builder.start();
-        Thread stopChild = new Thread(child::destroy, "stop-vocoder-training");
+        Thread stopChild = new Thread(child::destroy, "stop-" + what + "-training");
         Runtime.getRuntime().addShutdownHook(stopChild);
         int code;
         try {
@@ -90,7 +101,7 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
             }
         }
         if (code != 0) {
-            throw new IOException("vocoder training stopped with exit code " + code + "; the lines above say why");
+            throw new IOException(what + " training stopped with exit code " + code + "; the lines above say why");
         }
     }
 
@@ -173,6 +184,14 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
 
     /** The child's command line: this JVM's java, module and system flags, class path, then VocoderTrainMain. */
     static List<String> command(List<String> args) {
+        return command(VocoderTrainMain.class.getName(), args);
+    }
+
+    /**
+     * A child JVM's command line for any training main class: this JVM's java, module and system flags and
+     * class path (the distill module's trainers use it too).
+     */
+    public static List<String> command(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -184,13 +203,13 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(VocoderTrainMain.class.getName());
+        cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
     }
 
     /** One thread per operator and per pool, unless the user chose otherwise. */
-    static void environment(Map<String, String> env) {
+    public static void environment(Map<String, String> env) {
         env.putIfAbsent("TESSERA_THREADS", "1");
         env.putIfAbsent("TESSERA_INTEROP_THREADS", "1");
         env.putIfAbsent("OMP_NUM_THREADS", "1");

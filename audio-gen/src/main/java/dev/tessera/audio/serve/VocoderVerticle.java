@@ -88,13 +88,20 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
         }
     }
 
+    /** Requests for the Turbo students go on to the distill module's verticle ({@link VocodeSettings#address()}). */
+    @Override
+    protected String forwardAddress(TesseraPayload body) {
+        Object model = body.params().getValue("model");
+        return VocodeSettings.VOCODER_TURBO.equals(model) ? Addresses.DISTILL_AUDIO_VOCODE : null;
+    }
+
     @Override
     protected Request parse(TesseraPayload body) {
         return parseRequest(body);
     }
 
     /** Validates a request: shapes, lengths and finiteness of the input, and the settings. */
-    static Request parseRequest(TesseraPayload body) {
+    public static Request parseRequest(TesseraPayload body) {
         VocodeSettings settings = VocodeSettings.fromParams(body.params());
         Blob mel = body.blob("mel").orElse(null);
         Blob pcm = body.blob("pcm").orElse(null);

@@ -139,6 +139,15 @@ public abstract class ModelVerticle<R> extends VerticleBase {
         return "";
     }
 
+    /**
+     * The address of another model that should answer this request instead (a request on a shared address
+     * that names a model this verticle does not host), or null to handle it here. Called on the context,
+     * before {@link #parse}; cheap checks only. Default: null.
+     */
+    protected String forwardAddress(TesseraPayload body) {
+        return null;
+    }
+
     /** Frees the model; blocking, on the model's executor, after the last batch. */
     protected void unload() throws Exception {
     }
@@ -292,7 +301,13 @@ public abstract class ModelVerticle<R> extends VerticleBase {
                 throw new JobFailure(FailureCode.CONFLICT, "job " + jobId + " is already queued or running on model "
                         + name);
             }
-            R request = parse(payloadOf(bodyOf(msg)));
+            TesseraPayload payload = payloadOf(bodyOf(msg));
+            String elsewhere = forwardAddress(payload);
+            if (elsewhere != null) {
+                forward(msg, elsewhere, front, jobId, deadline, now, payload);
+                return;
+            }
+            R request = parse(payload);
             if (queue.size() >= queue.capacity()) {
                 int depth = queue.size();
                 long retryMs = computeTimes.retryAfterMs(depth, batching.lanes());
@@ -316,6 +331,19 @@ public abstract class ModelVerticle<R> extends VerticleBase {
             p.timer = vertx.setTimer(Math.max(1, p.job.context().remainingMillis()), id -> expireQueued(p));
         }
         scheduleDispatch();
+    }
+
+    /**
+     * Relays a request that belongs to another model on {@code target} (same job id, front and remaining
+     * time), and its reply or failure back; no handler there is {@code not_ready}. The other model publishes
+     * the job's progress itself, so followers see no difference.
+     */
+    private void forward(Message<Object> msg, String target, String front, String jobId, long deadline, long now,
+                         TesseraPayload payload) {
+        long remaining = deadline == JobContext.NO_DEADLINE ? 0 : Math.max(1, (deadline - now) / 1_000_000);
+        ModelClient.request(vertx.eventBus(), target, jobId, payload, remaining, front)
+                .onSuccess(reply -> msg.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers())))
+                .onFailure(e -> JobFailure.from(e).failMessage(msg));
     }
 
     private void reject(Message<Object> msg, String front, JobFailure f) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Body: {@code audio/wav} (PCM 16/24/32-bit or float32, mono or stereo, averaged; 22,050 Hz only) or
  *       {@code application/x-npy} ({@code <f4}, C order, (80, frames) or (1, 80, frames)); anything else is
  *       415. At most 32 MiB and 120 s of audio (413).</li>
- *   <li>Query: {@code model} ({@code vocoder} | {@code griffin-lim}), {@code steps} (1..64, default 16),
+ *   <li>Query: {@code model} ({@code vocoder} | {@code griffin-lim} | {@code vocoder-turbo}, the distilled
+ *       students on their own address), {@code steps} (1..64, default 16; 4, 2 or 1 for {@code vocoder-turbo}),
  *       {@code sampler} ({@code midpoint} | {@code euler}), {@code seed}, {@code format} ({@code s16} |
  *       {@code f32}), {@code stream} ({@code false} | {@code true}), {@code timeoutMs} (or the header
  *       {@code X-Tessera-Timeout-Ms}; default 30 s, at most 10 min). Unknown names are a 400.</li>
@@ -260,7 +261,7 @@ public final class VocodeRoutes implements RouteContributor {
                 ModelClient.cancel(vertx.eventBus(), jobId, "disconnect");
             }
         });
-        ModelClient.request(vertx.eventBus(), Addresses.AUDIO_VOCODE, jobId, payload, call.timeoutMs(), "rest")
+        ModelClient.request(vertx.eventBus(), call.settings().address(), jobId, payload, call.timeoutMs(), "rest")
                 .compose(reply -> vertx.executeBlocking(() -> {
                     float[] pcm = reply.body().requireBlob("pcm").toFloats();
                     return new Object[] {reply.body().params(), WavWriter.write(pcm, VocodeLimits.SAMPLE_RATE,
@@ -348,7 +349,7 @@ public final class VocodeRoutes implements RouteContributor {
             });
             progress = ModelClient.follow(vertx.eventBus(), jobId, this::onProgress, ended -> { });
             progress.completion()
-                    .compose(v -> ModelClient.request(vertx.eventBus(), Addresses.AUDIO_VOCODE, jobId, payload,
+                    .compose(v -> ModelClient.request(vertx.eventBus(), call.settings().address(), jobId, payload,
                             call.timeoutMs(), "rest"))
                     .onSuccess(this::onReply)
                     .onFailure(this::onFailure);

@@ -11,7 +11,10 @@ import dev.tessera.audio.wav.WavReader;
 import dev.tessera.audio.wav.WavWriter;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.engine.Engines;
+import dev.tessera.distill.serve.TurboStudents;
+import dev.tessera.distill.turbo.TurboExport;
 import dev.tessera.web.api.Npy;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,7 +51,8 @@ import picocli.CommandLine.Spec;
             "  tessera vocode speech.wav resynth.wav",
             "  tessera vocode speech.wav fast.wav --steps 4 --sampler euler",
             "  tessera vocode mel.npy out.wav --format f32 --seed 7",
-            "  tessera vocode speech.wav baseline.wav --model griffin-lim"})
+            "  tessera vocode speech.wav baseline.wav --model griffin-lim",
+            "  tessera vocode speech.wav fast.wav --model vocoder-turbo --steps 2"})
 final class VocodeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN", description = "Input: a .wav file, or an .npy log-mel.")
@@ -57,13 +61,14 @@ final class VocodeCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "Output WAV file (its folder is created).")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "16", paramLabel = "N",
-            description = "ODE steps, 1-64 (more: slower, closer to the model's best). Default: ${DEFAULT-VALUE}.")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N",
+            description = "ODE steps, 1-64 (more: slower, closer to the model's best). Default: 16; for vocoder-turbo "
+                    + "4, and 4, 2 or 1 pick the student.")
+    Integer steps;
 
     @Option(names = "--model", defaultValue = "vocoder", paramLabel = "NAME",
-            description = "vocoder (the flow-matching model) or griffin-lim (the baseline, 32 iterations). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "vocoder (the flow-matching model), vocoder-turbo (its few-step students, DIR/vocoder-turbo/"
+                    + "steps-N) or griffin-lim (the baseline, 32 iterations). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
@@ -76,8 +81,9 @@ final class VocodeCommand implements Callable<Integer> {
                     + "only one there.")
     String checkpoint;
 
-    @Option(names = "--sampler", defaultValue = "midpoint", paramLabel = "S",
-            description = "ODE solver: midpoint (2 network evaluations per step) or euler (1). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--sampler", paramLabel = "S",
+            description = "ODE solver: midpoint (2 network evaluations per step) or euler (1). Default: midpoint; "
+                    + "vocoder-turbo takes euler only.")
     String sampler;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
@@ -95,7 +101,14 @@ final class VocodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VocodeSettings settings;
         try {
-            settings = new VocodeSettings(model, steps, sampler, seed, false);
+            JsonObject params = new JsonObject().put("model", model).put("seed", seed);
+            if (steps != null) {
+                params.put("steps", steps);
+            }
+            if (sampler != null) {
+                params.put("sampler", sampler);
+            }
+            settings = VocodeSettings.fromParams(params);
         } catch (JobFailure f) {
             throw new ParameterException(spec.commandLine(), "--" + f.details().getJsonObject("fields").fieldNames()
                     .iterator().next() + ": " + f.getMessage());
@@ -108,7 +121,14 @@ final class VocodeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new NoSuchFileException(in.toString(), null, "no such file");
         }
-        Path modelDir = models.resolve("vocoder");
+        boolean turbo = settings.model().equals(VocodeSettings.VOCODER_TURBO);
+        Path modelDir = turbo ? TurboExport.studentDir(models.resolve(TurboExport.MODEL), settings.steps())
+                : models.resolve("vocoder");
+        if (turbo && !Files.isDirectory(modelDir)) {
+            throw new ParameterException(spec.commandLine(), "--steps: " + TurboExport.MODEL + " has students for steps "
+                    + TurboStudents.installed(models.resolve(TurboExport.MODEL)) + " under " + models + "; got "
+                    + settings.steps());
+        }
         String name = checkpoint != null ? checkpoint : MelVocoder.checkpointName(modelDir);
         PrintWriter err = spec.commandLine().getErr();
         boolean npy = in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
@@ -152,7 +172,7 @@ final class VocodeCommand implements Callable<Integer> {
                         .setUpdateIntervalMillis(250).build()) {
                     StepListener listener = bar == null ? StepListener.NONE : (step, total) -> bar.stepTo(step);
                     audio = vocoder.vocode(List.of(new MelVocoder.Item(logMel, frames, settings.seed(), 0)),
-                            settings.flowSampler(), settings.steps(), listener).get(0);
+                            settings.flowSampler(), settings.steps(), settings.temperature(), listener).get(0);
                 }
             }
         }

@@ -1,0 +1,113 @@
+package dev.tessera.distill.serve;
+
+import dev.tessera.audio.serve.MelVocoder;
+import dev.tessera.audio.serve.VocodeLimits;
+import dev.tessera.audio.serve.VocodeSettings;
+import dev.tessera.audio.serve.VocoderVerticle;
+import dev.tessera.core.bus.Addresses;
+import dev.tessera.core.bus.Batch;
+import dev.tessera.core.bus.Job;
+import dev.tessera.core.bus.JobFailure;
+import dev.tessera.core.bus.ModelVerticle;
+import dev.tessera.core.bus.TesseraPayload;
+import dev.tessera.core.bus.TesseraPayload.Blob;
+import dev.tessera.distill.turbo.TurboExport;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hosts the PeriodWave-Turbo students on {@link Addresses#DISTILL_AUDIO_VOCODE} as model
+ * {@value TurboExport#MODEL}; {@code VocoderVerticle} relays requests naming this model that arrive on
+ * {@code tessera.audio.vocode}, so either address works. Request and reply are those of
+ * {@link VocoderVerticle} (mel or PCM in, {@code pcm} out), with {@code model: vocoder-turbo} and
+ * {@code steps} picking the student; steps without a student are {@code bad_input} naming the installed
+ * ones. Requests with the same steps and a length in the same 64-frame bucket share a batch. Streaming is
+ * not offered yet ({@code bad_input}).
+ */
+public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticle.Request> {
+
+    private final Path modelDir;
+    private volatile List<Integer> steps = List.of();
+    private TurboStudents students;
+
+    /** @param modelDir {@code models/vocoder-turbo} */
+    public DistilledVocoderVerticle(Path modelDir) {
+        super(TurboExport.MODEL, Addresses.DISTILL_AUDIO_VOCODE);
+        this.modelDir = modelDir;
+    }
+
+    @Override
+    protected void load() throws Exception {
+        students = TurboStudents.load(modelDir);
+        students.selfTest();
+        steps = students.steps();
+    }
+
+    @Override
+    protected void unload() {
+        if (students != null) {
+            students.close();
+        }
+    }
+
+    @Override
+    protected VocoderVerticle.Request parse(TesseraPayload body) {
+        JsonObject params = body.params().copy();
+        params.put("model", params.getValue("model", TurboExport.MODEL));                 // the default here is the student
+        VocoderVerticle.Request r = VocoderVerticle.parseRequest(TesseraPayload.of(params,
+                body.blobs().toArray(new Blob[0])));
+        VocodeSettings s = r.settings();
+        if (!s.model().equals(TurboExport.MODEL)) {
+            throw JobFailure.badInput("model", "this address serves model " + TurboExport.MODEL + ", got '" + s.model()
+                    + "'; send the others to " + Addresses.AUDIO_VOCODE);
+        }
+        if (!steps.contains(s.steps())) {
+            throw JobFailure.badInput("steps", TurboExport.MODEL + " has students for steps " + steps + "; got steps "
+                    + s.steps());
+        }
+        if (s.stream()) {
+            throw JobFailure.badInput("stream", TurboExport.MODEL + " does not stream yet; send stream=false");
+        }
+        return r;
+    }
+
+    @Override
+    protected Object batchKey(VocoderVerticle.Request r) {
+        return List.of(r.settings().steps(), (r.frames() - 1) / VocoderVerticle.BUCKET_FRAMES);
+    }
+
+    @Override
+    protected void runBatch(Batch<VocoderVerticle.Request> batch) {
+        long start = System.nanoTime();
+        List<Job<VocoderVerticle.Request>> jobs = batch.live();
+        if (jobs.isEmpty()) {
+            return;
+        }
+        int n = jobs.get(0).request().settings().steps();
+        MelVocoder student = students.student(n);
+        List<MelVocoder.Item> items = new ArrayList<>();
+        for (Job<VocoderVerticle.Request> job : jobs) {
+            VocoderVerticle.Request r = job.request();
+            float[] mel = r.mel() != null ? r.mel() : student.analyse(r.pcm());
+            items.add(new MelVocoder.Item(mel, r.frames(), r.settings().seed(), 0));
+        }
+        List<float[]> audio = students.vocode(items, n, (step, total) -> {
+            for (Job<VocoderVerticle.Request> job : batch.live()) {
+                job.context().progress(step, total);
+            }
+        });
+        long end = System.nanoTime();
+        for (Job<VocoderVerticle.Request> job : batch.live()) {
+            VocoderVerticle.Request r = job.request();
+            float[] pcm = audio.get(jobs.indexOf(job));
+            batch.complete(job, TesseraPayload.of(r.settings().toParams()
+                    .put("sampleRate", VocodeLimits.SAMPLE_RATE).put("frames", r.frames())
+                    .put("samples", r.frames() * VocodeLimits.HOP)
+                    .put("queueMs", Math.max(0, (start - job.enqueuedNanos()) / 1_000_000))
+                    .put("computeMs", (end - start) / 1_000_000).put("batchSize", jobs.size())
+                    .put("checkpoint", TurboExport.MODEL + "/steps-" + n), Blob.ofFloats("pcm", pcm, pcm.length)));
+        }
+    }
+}
