@@ -44,7 +44,12 @@ public final class TinyImageModels {
     }
 
     public static ArTrunkConfig trunk() {
-        return new ArTrunkConfig(32, 4, 2, 64, CLASSES, 64, 0f, 0f, 0.02f, 1e-5f);
+        return trunk(CLASSES);
+    }
+
+    /** The tiny trunk with {@code classes} classes. */
+    public static ArTrunkConfig trunk(int classes) {
+        return new ArTrunkConfig(32, 4, 2, 64, classes, 64, 0f, 0f, 0.02f, 1e-5f);
     }
 
     public static LfqTokenizerConfig tokenizerConfig() {
@@ -78,12 +83,20 @@ public final class TinyImageModels {
      * {@code categories}, under the names the training mains export.
      */
     public static void write(Path modelsDir, long seed, boolean flat) throws IOException {
-        Path ar = Files.createDirectories(modelsDir.resolve(ImageGenerator.AR_DIR));
+        write(modelsDir, seed, flat, CLASS_NAMES, ImageGenerator.AR_DIR);
+    }
+
+    /** As {@link #write(Path, long, boolean)}, with other classes and AR folder name (e.g. {@code image-ar-flat}). */
+    public static void write(Path modelsDir, long seed, boolean flat, List<String> classNames, String arFolder)
+            throws IOException {
+        Path ar = Files.createDirectories(modelsDir.resolve(arFolder));
         Path tok = Files.createDirectories(modelsDir.resolve(ImageGenerator.TOKENIZER_DIR));
         try (NDManager m = NDManager.newBaseManager()) {
             tokenizer(m, seed).save(tok, ImageGenerator.TOKENIZER_CHECKPOINT, Map.of("note", "tiny random test model"));
-            ImageTokenModel model = flat ? flat(m, seed + 1) : factorized(m, seed + 1);
-            JsonObject config = model.configJson().put(ImageTokenModels.CATEGORIES_KEY, new JsonArray(List.copyOf(CLASS_NAMES)));
+            ImageTokenModel model = flat ? new FlatArTransformer(new FlatArConfig(BITS, trunk(classNames.size())))
+                    : new FactorizedArTransformer(new FactorizedArConfig(BITS, 3, 1, trunk(classNames.size())));
+            randomize((FixedShapeBlock) model, m, seed + 1);
+            JsonObject config = model.configJson().put(ImageTokenModels.CATEGORIES_KEY, new JsonArray(List.copyOf(classNames)));
             BlockCheckpoints.save(ar, ImageGenerator.AR_CHECKPOINT, model, config, Map.of("note", "tiny random test model"));
         }
     }
