@@ -3,8 +3,7 @@ package dev.tessera.audio.serve;
 import dev.tessera.audio.vocoder.VocoderTrainMain;
 import dev.tessera.core.train.TrainingEntryPoint;
 import dev.tessera.core.train.TrainingOptions;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import dev.tessera.core.train.TrainingProcess;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,15 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code tessera train vocoder}: runs {@link VocoderTrainMain} (audio spec 2.6) with the launcher's flags.
- *
- * <p>Why a child JVM: libtorch takes its thread counts when it loads and OpenMP reads
- * {@code OMP_NUM_THREADS} from the environment, and the recipe's measured speed needs one intra-op thread
- * on the shared 2-core machine (model card: two threads ran about 10× slower). A child started with
- * {@code TESSERA_THREADS=1}, {@code TESSERA_INTEROP_THREADS=1} and {@code OMP_NUM_THREADS=1} (each only when
- * the user has not set it) gets exactly that, runs the same code as the documented command, and keeps
- * training in a JVM of its own (serving spec 5: one {@code GradientCollector} per JVM). It shares the
- * terminal, so the progress bar and Ctrl-C work as usual.
+ * {@code tessera train vocoder}: runs {@link VocoderTrainMain} (audio spec 2.6) with the launcher's flags, in
+ * a child JVM with one intra-op thread ({@link TrainingProcess} says why; model card: two threads ran about
+ * 10× slower).
  */
 public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
 
@@ -74,35 +67,7 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
             throw new NoSuchFileException(data.resolve("train.tsv").toString(), null,
                     "no speech corpus; make it with scripts/fetch-data speech or pass --data DIR");
         }
-        runChild(VocoderTrainMain.class.getName(), args, "vocoder");
-    }
-
-    /**
-     * Runs a training main class in a child JVM on this terminal ({@link #command}, {@link #environment}) and
-     * waits for it; a shutdown of this JVM stops the child.
-     *
-     * @throws IOException when the child exits with a non-zero code
-     */
-    public static void runChild(String mainClass, List<String> args, String what) throws IOException,
-            InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).inheritIO();
-        environment(builder.environment());
-        Process child = builder.start();
-        Thread stopChild = new Thread(child::destroy, "stop-" + what + "-training");
-        Runtime.getRuntime().addShutdownHook(stopChild);
-        int code;
-        try {
-            code = child.waitFor();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopChild);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running already
-            }
-        }
-        if (code != 0) {
-            throw new IOException(what + " training stopped with exit code " + code + "; the lines above say why");
-        }
+        TrainingProcess.run(VocoderTrainMain.class.getName(), args, "vocoder training");
     }
 
     /**
@@ -182,36 +147,13 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
         }
     }
 
-    /** The child's command line: this JVM's java, module and system flags, class path, then VocoderTrainMain. */
+    /** The child's command line; see {@link TrainingProcess#command}. */
     static List<String> command(List<String> args) {
-        return command(VocoderTrainMain.class.getName(), args);
+        return TrainingProcess.command(VocoderTrainMain.class.getName(), args);
     }
 
-    /**
-     * A child JVM's command line for any training main class: this JVM's java, module and system flags and
-     * class path (the distill module's trainers use it too).
-     */
-    public static List<String> command(String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Module flags (Hazelcast, DJL), system properties and heap settings; never agents or debuggers.
-            if (flag.startsWith("--add-") || flag.startsWith("-D") || flag.startsWith("-Xmx") || flag.startsWith("-Xms")) {
-                cmd.add(flag);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(args);
-        return cmd;
-    }
-
-    /** One thread per operator and per pool, unless the user chose otherwise. */
-    public static void environment(Map<String, String> env) {
-        env.putIfAbsent("TESSERA_THREADS", "1");
-        env.putIfAbsent("TESSERA_INTEROP_THREADS", "1");
-        env.putIfAbsent("OMP_NUM_THREADS", "1");
+    /** See {@link TrainingProcess#environment}. */
+    static void environment(Map<String, String> env) {
+        TrainingProcess.environment(env);
     }
 }

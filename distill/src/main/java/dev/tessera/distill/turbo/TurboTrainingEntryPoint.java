@@ -1,8 +1,8 @@
 package dev.tessera.distill.turbo;
 
-import dev.tessera.audio.serve.VocoderTrainingEntryPoint;
 import dev.tessera.core.train.TrainingEntryPoint;
 import dev.tessera.core.train.TrainingOptions;
+import dev.tessera.core.train.TrainingProcess;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +61,6 @@ public final class TurboTrainingEntryPoint implements TrainingEntryPoint {
         args.addAll(options.extra());
         TurboTrainMain.Args parsed = TurboTrainMain.parse(args.toArray(new String[0])); // usage errors, before any work
         TurboTrainMain.checkInputs(parsed);
-        VocoderTrainingEntryPoint.runChild(TurboTrainMain.class.getName(), args, TurboExport.MODEL);
+        TrainingProcess.run(TurboTrainMain.class.getName(), args, TurboExport.MODEL + " training");
     }
 }

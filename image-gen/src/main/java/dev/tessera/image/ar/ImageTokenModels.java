@@ -13,6 +13,17 @@ import java.util.Map;
 /** Builds, saves and loads either {@link ImageTokenModel} by the {@code "model"} field of its config. */
 public final class ImageTokenModels {
 
+    /**
+     * Checkpoint name of an AR model in its model folder: {@code <dir>/image-ar.safetensors} (+ {@code .json}),
+     * what the training main exports and what serving loads.
+     */
+    public static final String CHECKPOINT = "image-ar";
+    /**
+     * Key of the AR config that names the classes by index (e.g. the emoji categories), written by the
+     * training main and read by serving and evaluation.
+     */
+    public static final String CATEGORIES_KEY = "categories";
+
     private ImageTokenModels() {
     }
 

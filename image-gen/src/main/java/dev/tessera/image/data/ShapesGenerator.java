@@ -1,5 +1,8 @@
 package dev.tessera.image.data;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.joml.Intersectionf;
@@ -45,6 +48,27 @@ public record ShapesGenerator(int size, long seed) {
             System.arraycopy(img, 0, pixels, i * per, per);
         }
         return new ImageSet(size, pixels, labels, CLASSES);
+    }
+
+    /**
+     * {@code n} shapes (32 px) saved in the layout of the prepared emoji folder ({@link EmojiDataset#save}),
+     * every {@code heldOutEvery}-th image held out, subcategory = category: data for end-to-end tests of
+     * the training, evaluation and benchmark commands, which read that layout.
+     */
+    public static EmojiDataset writeEmojiFolder(Path dir, int n, int heldOutEvery, long seed) throws IOException {
+        ImageSet images = new ShapesGenerator(EmojiDataset.SIZE, seed).generate(n);
+        boolean[] heldOut = new boolean[n];
+        List<EmojiEntry> entries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            heldOut[i] = i % heldOutEvery == heldOutEvery - 1;
+            String id = String.format("S%04d", i);
+            int c = images.labels()[i];
+            entries.add(new EmojiEntry(id, CLASSES.get(c) + i, CLASSES.get(c), c, c, id + ".png", id));
+        }
+        EmojiDataset d = new EmojiDataset(images, images.labels().clone(), CLASSES, heldOut, entries,
+                "procedural shapes, seed " + seed);
+        d.save(dir);
+        return d;
     }
 
     /** One image of class {@code shape} ({@code (size, size, 3)} bytes); draws centre, radius, angle, colour. */

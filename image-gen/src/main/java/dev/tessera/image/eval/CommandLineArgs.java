@@ -1,6 +1,7 @@
 package dev.tessera.image.eval;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,31 @@ import java.util.Set;
  * error with the usage rather than a silently ignored option.
  */
 public final class CommandLineArgs {
+
+    /**
+     * One option of an entry point, the single list its parser, its usage line and the launcher's help
+     * ({@code tessera train --help}) are made from.
+     *
+     * @param name e.g. {@code --steps}
+     * @param value what follows it, e.g. {@code N} (a whole number >= 0, checked when parsing), {@code X} (a
+     *     number, checked), {@code DIR} or {@code JSON|FILE}; null for a flag without a value
+     * @param help one line: what it does and its default in brackets
+     */
+    public record Option(String name, String value, String help) {
+
+        public static Option flag(String name, String help) {
+            return new Option(name, null, help);
+        }
+
+        public static Option value(String name, String value, String help) {
+            return new Option(name, value, help);
+        }
+
+        /** {@code --steps N}, or the name alone for a flag. */
+        public String synopsis() {
+            return value == null ? name : name + " " + value;
+        }
+    }
 
     private final String usage;
     private final List<String> arguments;
@@ -48,6 +74,52 @@ public final class CommandLineArgs {
             }
         }
         return new CommandLineArgs(usage, List.of(argv), values, flags);
+    }
+
+    /**
+     * Parses against an option list; values of kind {@code N} and {@code X} are checked here, so a bad
+     * number is a usage error before any work starts.
+     *
+     * @throws IllegalArgumentException naming an unknown option, a missing value or a bad number, with the usage
+     */
+    public static CommandLineArgs parse(String[] argv, String usage, List<Option> options) {
+        Set<String> flags = new LinkedHashSet<>();
+        Set<String> values = new LinkedHashSet<>();
+        for (Option o : options) {
+            (o.value() == null ? flags : values).add(o.name());
+        }
+        CommandLineArgs a = parse(argv, usage, flags, values);
+        for (Option o : options) {
+            if (!a.has(o.name())) {
+                continue;
+            }
+            if ("N".equals(o.value()) && a.longValue(o.name(), 0) < 0) {
+                throw new IllegalArgumentException(o.name() + " needs a whole number >= 0, got '" + a.string(o.name(), "")
+                        + "'\n" + usage);
+            }
+            if ("X".equals(o.value())) {
+                a.doubleValue(o.name(), 0);
+            }
+        }
+        return a;
+    }
+
+    /** {@code usage: <program> --a X [--b] ...}: every option in brackets, in list order. */
+    public static String usage(String program, List<Option> options) {
+        StringBuilder sb = new StringBuilder("usage: ").append(program);
+        options.forEach(o -> sb.append(" [").append(o.synopsis()).append(']'));
+        return sb.toString();
+    }
+
+    /** Help lines {@code --steps N   optimizer steps (6000)}, leaving out {@code skip}. */
+    public static List<String> helpLines(List<Option> options, Set<String> skip) {
+        List<String> lines = new ArrayList<>();
+        for (Option o : options) {
+            if (!skip.contains(o.name())) {
+                lines.add(String.format("%-24s %s", o.synopsis(), o.help()));
+            }
+        }
+        return lines;
     }
 
     /** The arguments as given, e.g. for a model card's "command" line. */

@@ -18,7 +18,7 @@ public final class TokenizerEvaluation {
     /** Images per forward pass. */
     public static final int DEFAULT_BATCH = 64;
     /** Checkpoint name of a tokenizer in its model folder ({@code models/image-tokenizer/lfq-tokenizer.safetensors}). */
-    public static final String DEFAULT_NAME = "lfq-tokenizer";
+    public static final String DEFAULT_NAME = dev.tessera.image.lfq.LfqTokenizer.CHECKPOINT;
 
     private TokenizerEvaluation() {
     }

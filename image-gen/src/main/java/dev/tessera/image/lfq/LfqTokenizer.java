@@ -59,6 +59,12 @@ public final class LfqTokenizer extends FixedShapeBlock {
         return quantizer;
     }
 
+    /**
+     * Checkpoint name of a tokenizer in its model folder: {@code <dir>/lfq-tokenizer.safetensors} (+ {@code .json}),
+     * what the training main exports and what serving, evaluation and the AR trainer load.
+     */
+    public static final String CHECKPOINT = "lfq-tokenizer";
+
     /** Saves the weights and config as checkpoint {@code name} in {@code dir}; see {@link BlockCheckpoints}. */
     public void save(Path dir, String name, Map<String, String> metadata) throws IOException {
         BlockCheckpoints.save(dir, name, this, config.toJson(), metadata);

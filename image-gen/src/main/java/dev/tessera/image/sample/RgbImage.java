@@ -115,4 +115,56 @@ public record RgbImage(int width, int height, byte[] pixels) {
         }
         return new RgbImage(sw, sh, p);
     }
+
+    /**
+     * A contact sheet with one labelled row per group: the label (e.g. a category name, in black on the
+     * sheet's grey) in a column on the left, then the row's images scaled up {@code scale}x (nearest
+     * neighbour, so pixels stay visible), {@code gap} pixels apart. Text is drawn with Java2D's default
+     * logical font (headless).
+     */
+    public static RgbImage labelledRows(List<String> labels, List<List<RgbImage>> rows, int scale, int gap) {
+        if (labels.size() != rows.size() || rows.isEmpty() || rows.get(0).isEmpty() || scale < 1 || gap < 0) {
+            throw new IllegalArgumentException("a labelled sheet needs one label per non-empty row, scale >= 1, gap >= 0");
+        }
+        int w = rows.get(0).get(0).width() * scale;
+        int h = rows.get(0).get(0).height() * scale;
+        int columns = rows.stream().mapToInt(List::size).max().orElse(1);
+        java.awt.Font font = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, Math.max(10, h / 5));
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D pg = probe.createGraphics();
+        java.awt.FontMetrics fm = pg.getFontMetrics(font);
+        int labelWidth = labels.stream().mapToInt(fm::stringWidth).max().orElse(0) + 2 * gap;
+        pg.dispose();
+        int sw = labelWidth + columns * (w + gap) + gap;
+        int sh = rows.size() * (h + gap) + gap;
+        BufferedImage sheet = new BufferedImage(sw, sh, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = sheet.createGraphics();
+        g.setColor(new java.awt.Color(0xD0, 0xD0, 0xD0));
+        g.fillRect(0, 0, sw, sh);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.setFont(font);
+        for (int r = 0; r < rows.size(); r++) {
+            int y0 = gap + r * (h + gap);
+            g.setColor(java.awt.Color.BLACK);
+            g.drawString(labels.get(r), gap, y0 + (h + fm.getAscent() - fm.getDescent()) / 2);
+            for (int c = 0; c < rows.get(r).size(); c++) {
+                RgbImage im = rows.get(r).get(c);
+                g.drawImage(im.toBufferedImage(), labelWidth + c * (w + gap), y0, w, h, null);
+            }
+        }
+        g.dispose();
+        byte[] p = new byte[sw * sh * 3];
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                int v = sheet.getRGB(x, y);
+                int o = (y * sw + x) * 3;
+                p[o] = (byte) (v >> 16);
+                p[o + 1] = (byte) (v >> 8);
+                p[o + 2] = (byte) v;
+            }
+        }
+        return new RgbImage(sw, sh, p);
+    }
 }

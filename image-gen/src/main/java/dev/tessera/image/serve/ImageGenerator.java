@@ -24,11 +24,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The installed image models as one generator: the AR model of {@code <models>/image-ar/model} and the LFQ
- * tokenizer of {@code <models>/image-tokenizer/model}, a {@link TokenSampler} and a {@link TokenDecoder}.
+ * The installed image models as one generator: the AR model of {@code <models>/image-ar/image-ar} and the LFQ
+ * tokenizer of {@code <models>/image-tokenizer/lfq-tokenizer} (the names the training mains export, see
+ * docs/image.md "Files"), a {@link TokenSampler} and a {@link TokenDecoder}.
  * The verticle and {@code tessera generate image} both call it; it knows nothing of Vert.x.
  *
- * <p>Besides the model's own fields, the AR checkpoint's config may carry {@code classNames} (one per
+ * <p>Besides the model's own fields, the AR checkpoint's config may carry {@code categories} (one name per
  * class, e.g. the emoji categories) and {@code preview} ({@code neutralCode}, {@code positionModes},
  * {@code fill}; see {@link PreviewFill#fromJson}). Without a neutral code the preview fill is the
  * tokenizer's code for a blank white image.
@@ -42,8 +43,10 @@ public final class ImageGenerator implements AutoCloseable {
     public static final String AR_DIR = "image-ar";
     /** Folder of the tokenizer under the models folder. */
     public static final String TOKENIZER_DIR = "image-tokenizer";
-    /** Checkpoint name in both folders: {@code model.safetensors} (+ {@code model.json}). */
-    public static final String CHECKPOINT = "model";
+    /** Checkpoint name in {@link #AR_DIR}: {@code image-ar.safetensors} (+ {@code .json}). */
+    public static final String AR_CHECKPOINT = ImageTokenModels.CHECKPOINT;
+    /** Checkpoint name in {@link #TOKENIZER_DIR}: {@code lfq-tokenizer.safetensors} (+ {@code .json}). */
+    public static final String TOKENIZER_CHECKPOINT = LfqTokenizer.CHECKPOINT;
 
     private final NDManager manager;
     private final ImageTokenModel model;
@@ -64,22 +67,24 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** Whether both checkpoints are under {@code modelsDir}. */
     public static boolean isInstalled(Path modelsDir) {
-        return Checkpoint.exists(modelsDir.resolve(AR_DIR), CHECKPOINT)
-                && Checkpoint.exists(modelsDir.resolve(TOKENIZER_DIR), CHECKPOINT);
+        return Checkpoint.exists(modelsDir.resolve(AR_DIR), AR_CHECKPOINT)
+                && Checkpoint.exists(modelsDir.resolve(TOKENIZER_DIR), TOKENIZER_CHECKPOINT);
     }
 
     /** What is missing under {@code modelsDir} and how to get it, for a person. */
     public static String notInstalledMessage(Path arDir, Path tokenizerDir) {
         List<String> missing = new ArrayList<>();
-        for (Path dir : List.of(tokenizerDir, arDir)) {
-            if (!Checkpoint.exists(dir, CHECKPOINT)) {
-                missing.add(Checkpoint.tensorsFile(dir, CHECKPOINT).toString());
-            }
+        if (!Checkpoint.exists(tokenizerDir, TOKENIZER_CHECKPOINT)) {
+            missing.add(Checkpoint.tensorsFile(tokenizerDir, TOKENIZER_CHECKPOINT).toString());
+        }
+        if (!Checkpoint.exists(arDir, AR_CHECKPOINT)) {
+            missing.add(Checkpoint.tensorsFile(arDir, AR_CHECKPOINT).toString());
         }
         return "the image models are not installed: " + String.join(" and ", missing) + " not found. Train them with "
-                + "`tessera train image-tokenizer --out " + tokenizerDir + "` and then `tessera train image-ar --out "
-                + arDir + "` (each writes " + CHECKPOINT + ".safetensors), or copy trained checkpoints there, or point "
-                + "--models at a folder that holds " + AR_DIR + "/ and " + TOKENIZER_DIR + "/";
+                + "`tessera train image-tokenizer` and `tessera train image-ar`, then install the exports with "
+                + "`tessera export image --tokenizer DIR --ar DIR` (docs/image.md), or point --models at a folder "
+                + "that holds " + AR_DIR + "/" + AR_CHECKPOINT + ".safetensors and " + TOKENIZER_DIR + "/"
+                + TOKENIZER_CHECKPOINT + ".safetensors";
     }
 
     /** Loads {@code <modelsDir>/image-ar} and {@code <modelsDir>/image-tokenizer}. */
@@ -94,15 +99,15 @@ public final class ImageGenerator implements AutoCloseable {
      * @throws CheckpointFormatException when the two do not fit or a config is unusable
      */
     public static ImageGenerator load(Path arDir, Path tokenizerDir) throws IOException {
-        if (!Checkpoint.exists(arDir, CHECKPOINT) || !Checkpoint.exists(tokenizerDir, CHECKPOINT)) {
+        if (!Checkpoint.exists(arDir, AR_CHECKPOINT) || !Checkpoint.exists(tokenizerDir, TOKENIZER_CHECKPOINT)) {
             throw new NoSuchFileException(arDir.toString(), tokenizerDir.toString(),
                     notInstalledMessage(arDir, tokenizerDir));
         }
         NDManager manager = NDManager.newBaseManager();
         try {
-            Checkpoint.Loaded ar = Checkpoint.load(arDir, CHECKPOINT);
-            ImageTokenModel model = ImageTokenModels.load(ar, arDir.resolve(CHECKPOINT).toString(), manager);
-            LfqTokenizer tokenizer = LfqTokenizer.load(tokenizerDir, CHECKPOINT, manager);
+            Checkpoint.Loaded ar = Checkpoint.load(arDir, AR_CHECKPOINT);
+            ImageTokenModel model = ImageTokenModels.load(ar, arDir.resolve(AR_CHECKPOINT).toString(), manager);
+            LfqTokenizer tokenizer = LfqTokenizer.load(tokenizerDir, TOKENIZER_CHECKPOINT, manager);
             int tokens = model.trunkConfig().tokens();
             if (model.bits() != tokenizer.config().bits() || tokens != tokenizer.config().tokens()) {
                 throw new CheckpointFormatException("the AR model in " + arDir + " predicts " + tokens + " tokens of "
@@ -128,12 +133,12 @@ public final class ImageGenerator implements AutoCloseable {
     }
 
     private static List<String> classNames(JsonObject config, int numClasses) throws CheckpointFormatException {
-        JsonArray names = config.getJsonArray("classNames");
-        if (names == null) {
+        JsonArray names = config.getJsonArray(ImageTokenModels.CATEGORIES_KEY);
+        if (names == null || names.isEmpty()) { // a model trained on unnamed classes (e.g. a timing run)
             return List.of();
         }
         if (names.size() != numClasses) {
-            throw new CheckpointFormatException("classNames lists " + names.size() + " names for " + numClasses
+            throw new CheckpointFormatException(ImageTokenModels.CATEGORIES_KEY + " lists " + names.size() + " names for " + numClasses
                     + " classes");
         }
         List<String> out = new ArrayList<>();

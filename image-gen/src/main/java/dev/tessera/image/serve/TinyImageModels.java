@@ -10,6 +10,7 @@ import dev.tessera.image.ar.FactorizedArTransformer;
 import dev.tessera.image.ar.FlatArConfig;
 import dev.tessera.image.ar.FlatArTransformer;
 import dev.tessera.image.ar.ImageTokenModel;
+import dev.tessera.image.ar.ImageTokenModels;
 import dev.tessera.image.lfq.LfqTokenizer;
 import dev.tessera.image.lfq.LfqTokenizerConfig;
 import dev.tessera.image.lfq.LookupFreeQuantizerConfig;
@@ -43,7 +44,12 @@ public final class TinyImageModels {
     }
 
     public static ArTrunkConfig trunk() {
-        return new ArTrunkConfig(32, 4, 2, 64, CLASSES, 64, 0f, 0f, 0.02f, 1e-5f);
+        return trunk(CLASSES);
+    }
+
+    /** The tiny trunk with {@code classes} classes. */
+    public static ArTrunkConfig trunk(int classes) {
+        return new ArTrunkConfig(32, 4, 2, 64, classes, 64, 0f, 0f, 0.02f, 1e-5f);
     }
 
     public static LfqTokenizerConfig tokenizerConfig() {
@@ -72,18 +78,26 @@ public final class TinyImageModels {
     }
 
     /**
-     * Writes the installed layout under {@code modelsDir}: {@code image-tokenizer/model} and
-     * {@code image-ar/model} (a factorized model, or the flat one when {@code flat}), the AR config with
-     * {@code classNames}.
+     * Writes the installed layout under {@code modelsDir}: {@code image-tokenizer/lfq-tokenizer} and
+     * {@code image-ar/image-ar} (a factorized model, or the flat one when {@code flat}), the AR config with
+     * {@code categories}, under the names the training mains export.
      */
     public static void write(Path modelsDir, long seed, boolean flat) throws IOException {
-        Path ar = Files.createDirectories(modelsDir.resolve(ImageGenerator.AR_DIR));
+        write(modelsDir, seed, flat, CLASS_NAMES, ImageGenerator.AR_DIR);
+    }
+
+    /** As {@link #write(Path, long, boolean)}, with other classes and AR folder name (e.g. {@code image-ar-flat}). */
+    public static void write(Path modelsDir, long seed, boolean flat, List<String> classNames, String arFolder)
+            throws IOException {
+        Path ar = Files.createDirectories(modelsDir.resolve(arFolder));
         Path tok = Files.createDirectories(modelsDir.resolve(ImageGenerator.TOKENIZER_DIR));
         try (NDManager m = NDManager.newBaseManager()) {
-            tokenizer(m, seed).save(tok, ImageGenerator.CHECKPOINT, Map.of("note", "tiny random test model"));
-            ImageTokenModel model = flat ? flat(m, seed + 1) : factorized(m, seed + 1);
-            JsonObject config = model.configJson().put("classNames", new JsonArray(List.copyOf(CLASS_NAMES)));
-            BlockCheckpoints.save(ar, ImageGenerator.CHECKPOINT, model, config, Map.of("note", "tiny random test model"));
+            tokenizer(m, seed).save(tok, ImageGenerator.TOKENIZER_CHECKPOINT, Map.of("note", "tiny random test model"));
+            ImageTokenModel model = flat ? new FlatArTransformer(new FlatArConfig(BITS, trunk(classNames.size())))
+                    : new FactorizedArTransformer(new FactorizedArConfig(BITS, 3, 1, trunk(classNames.size())));
+            randomize((FixedShapeBlock) model, m, seed + 1);
+            JsonObject config = model.configJson().put(ImageTokenModels.CATEGORIES_KEY, new JsonArray(List.copyOf(classNames)));
+            BlockCheckpoints.save(ar, ImageGenerator.AR_CHECKPOINT, model, config, Map.of("note", "tiny random test model"));
         }
     }
 

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +37,18 @@ public final class EmojiClassifierTrainMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmojiClassifierTrainMain.class);
     public static final String RUN_CONFIG = "classifier-run.json";
-    public static final String USAGE = "usage: EmojiClassifierTrainMain --data data/emoji --out runs/emoji-classifier "
-            + "--steps N [--resume] [--config JSON|FILE] [--export models/emoji-classifier] [--validate-every N] "
-            + "[--log-every N] [--time N]";
+    /** Every option: the parser, the usage line and {@code tessera train emoji-classifier --help} read this list. */
+    public static final List<CommandLineArgs.Option> OPTIONS = List.of(
+            CommandLineArgs.Option.value("--data", "DIR", "emoji folder of scripts/fetch-data emoji (data/emoji)"),
+            CommandLineArgs.Option.value("--out", "DIR", "run folder: checkpoints, run config (runs/emoji-classifier)"),
+            CommandLineArgs.Option.value("--steps", "N", "optimizer steps of the run (3000)"),
+            CommandLineArgs.Option.flag("--resume", "continue exactly from the newest checkpoint in --out"),
+            CommandLineArgs.Option.value("--config", "JSON|FILE", "settings over the spec's defaults (ignored on --resume)"),
+            CommandLineArgs.Option.value("--export", "DIR", "frozen EMA weights and card at the end (models/emoji-classifier)"),
+            CommandLineArgs.Option.value("--validate-every", "N", "steps between held-out accuracy checks"),
+            CommandLineArgs.Option.value("--log-every", "N", "steps between log lines without a terminal"),
+            CommandLineArgs.Option.value("--time", "N", "time N steps in a scratch folder and print s/step"));
+    public static final String USAGE = CommandLineArgs.usage("EmojiClassifierTrainMain", OPTIONS);
 
     private EmojiClassifierTrainMain() {
     }
@@ -47,8 +56,7 @@ public final class EmojiClassifierTrainMain {
     public static void main(String[] argv) throws IOException {
         CommandLineArgs a;
         try {
-            a = CommandLineArgs.parse(argv, USAGE, Set.of("--resume"), Set.of("--data", "--out", "--steps", "--config",
-                    "--export", "--validate-every", "--log-every", "--time"));
+            a = CommandLineArgs.parse(argv, USAGE, OPTIONS);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);

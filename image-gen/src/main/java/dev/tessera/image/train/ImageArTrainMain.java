@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -56,11 +55,24 @@ public final class ImageArTrainMain {
     private static final Logger LOG = LoggerFactory.getLogger(ImageArTrainMain.class);
     public static final String RUN_CONFIG = "ar-run.json";
     /** Checkpoint name of an AR model in its model folder. */
-    public static final String MODEL_NAME = "image-ar";
-    public static final String USAGE = "usage: ImageArTrainMain --head factorized|flat --data data/emoji "
-            + "--tokenizer models/image-tokenizer --out runs/image-ar-<head> --steps N [--resume] [--config JSON|FILE] "
-            + "[--export models/image-ar-<head>] [--validate-every N] [--checkpoint-every N] [--patience N] "
-            + "[--log-every N] [--time N]";
+    public static final String MODEL_NAME = dev.tessera.image.ar.ImageTokenModels.CHECKPOINT;
+    /** Every option: the parser, the usage line and {@code tessera train image-ar --help} read this list. */
+    public static final List<CommandLineArgs.Option> OPTIONS = List.of(
+            CommandLineArgs.Option.value("--head", "factorized|flat", "the factorized head or the flat baseline (factorized)"),
+            CommandLineArgs.Option.value("--data", "DIR", "emoji folder of scripts/fetch-data emoji (data/emoji)"),
+            CommandLineArgs.Option.value("--tokenizer", "DIR", "folder of the frozen lfq-tokenizer (models/image-tokenizer)"),
+            CommandLineArgs.Option.value("--out", "DIR", "run folder: tokens, checkpoints, run config (runs/image-ar-<head>)"),
+            CommandLineArgs.Option.value("--steps", "N", "optimizer steps of the run; may grow on --resume (15000)"),
+            CommandLineArgs.Option.flag("--resume", "continue exactly from the newest checkpoint in --out"),
+            CommandLineArgs.Option.value("--config", "JSON|FILE", "settings over the spec's defaults, e.g. "
+                    + "'{\"train\":{\"learningRate\":1e-3}}' (ignored on --resume)"),
+            CommandLineArgs.Option.value("--export", "DIR", "each new best by held-out bits/token (models/image-ar-<head>)"),
+            CommandLineArgs.Option.value("--validate-every", "N", "steps between held-out bits/token (500)"),
+            CommandLineArgs.Option.value("--checkpoint-every", "N", "steps between checkpoints (the config's)"),
+            CommandLineArgs.Option.value("--patience", "N", "validations without a new best before stopping, 0 = never (5)"),
+            CommandLineArgs.Option.value("--log-every", "N", "steps between log lines without a terminal"),
+            CommandLineArgs.Option.value("--time", "N", "time N steps on random tokens in a scratch folder, print s/step"));
+    public static final String USAGE = CommandLineArgs.usage("ImageArTrainMain", OPTIONS);
 
     private ImageArTrainMain() {
     }
@@ -68,9 +80,11 @@ public final class ImageArTrainMain {
     public static void main(String[] argv) throws IOException {
         CommandLineArgs a;
         try {
-            a = CommandLineArgs.parse(argv, USAGE, Set.of("--resume"), Set.of("--head", "--data", "--tokenizer", "--out",
-                    "--steps", "--config", "--export", "--validate-every", "--checkpoint-every", "--patience",
-                    "--log-every", "--time"));
+            a = CommandLineArgs.parse(argv, USAGE, OPTIONS);
+            String head = a.string("--head", "factorized");
+            if (!head.equals("factorized") && !head.equals("flat")) {
+                throw new IllegalArgumentException("--head must be factorized or flat, got '" + head + "'\n" + USAGE);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -151,7 +165,7 @@ public final class ImageArTrainMain {
                 JsonObject exportConfig = task.model().configJson().copy()
                         .put("tokenizer", new JsonObject().put("dir", tokenizerDir.toString()).put("name", tokenizerName)
                                 .put("sha256", tokens.tokenizerSha256()))
-                        .put("categories", new JsonArray(new ArrayList<>(categories)))
+                        .put(dev.tessera.image.ar.ImageTokenModels.CATEGORIES_KEY, new JsonArray(new ArrayList<>(categories)))
                         .put("preview", new JsonObject().put("neutralCode", tokens.train().neutralCode())
                                 .put("positionModes", longs(tokens.train().positionModes())));
                 EarlyStopping stopping = new EarlyStopping("val.bitsPerToken", patience,

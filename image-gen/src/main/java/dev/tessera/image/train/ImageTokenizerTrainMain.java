@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -46,9 +46,21 @@ public final class ImageTokenizerTrainMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageTokenizerTrainMain.class);
     public static final String RUN_CONFIG = "tokenizer-run.json";
-    public static final String USAGE = "usage: ImageTokenizerTrainMain --data data/emoji --out runs/image-tokenizer "
-            + "--steps N [--resume] [--config JSON|FILE] [--export models/image-tokenizer] [--validate-every N] "
-            + "[--checkpoint-every N] [--log-every N] [--limit N] [--time N]";
+    /** Every option: the parser, the usage line and {@code tessera train image-tokenizer --help} read this list. */
+    public static final List<CommandLineArgs.Option> OPTIONS = List.of(
+            CommandLineArgs.Option.value("--data", "DIR", "emoji folder of scripts/fetch-data emoji (data/emoji)"),
+            CommandLineArgs.Option.value("--out", "DIR", "run folder: checkpoints, run config (runs/image-tokenizer)"),
+            CommandLineArgs.Option.value("--steps", "N", "optimizer steps of the run; may grow on --resume (15000)"),
+            CommandLineArgs.Option.flag("--resume", "continue exactly from the newest checkpoint in --out"),
+            CommandLineArgs.Option.value("--config", "JSON|FILE", "settings over the spec's defaults, e.g. "
+                    + "'{\"gan\":{\"enabled\":true}}' (ignored on --resume)"),
+            CommandLineArgs.Option.value("--export", "DIR", "EMA weights, config and card at the end (models/image-tokenizer)"),
+            CommandLineArgs.Option.value("--validate-every", "N", "steps between held-out PSNR/SSIM/usage (1000)"),
+            CommandLineArgs.Option.value("--checkpoint-every", "N", "steps between checkpoints (the config's)"),
+            CommandLineArgs.Option.value("--log-every", "N", "steps between log lines without a terminal"),
+            CommandLineArgs.Option.value("--limit", "N", "train on the first N training images only, 0 = all (0)"),
+            CommandLineArgs.Option.value("--time", "N", "time N steps in a scratch folder and print s/step"));
+    public static final String USAGE = CommandLineArgs.usage("ImageTokenizerTrainMain", OPTIONS);
 
     private ImageTokenizerTrainMain() {
     }
@@ -56,8 +68,7 @@ public final class ImageTokenizerTrainMain {
     public static void main(String[] argv) throws IOException {
         CommandLineArgs a;
         try {
-            a = CommandLineArgs.parse(argv, USAGE, Set.of("--resume"), Set.of("--data", "--out", "--steps", "--config",
-                    "--export", "--validate-every", "--checkpoint-every", "--log-every", "--limit", "--time"));
+            a = CommandLineArgs.parse(argv, USAGE, OPTIONS);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);

@@ -58,7 +58,7 @@ class ImageGeneratorTest {
         try (NDManager m = NDManager.newBaseManager()) {
             FactorizedArTransformer k9 = new FactorizedArTransformer(new FactorizedArConfig(9, 3, 1, TinyImageModels.trunk()));
             k9.initialize(m);
-            ImageTokenModels.save(k9, models.resolve(ImageGenerator.AR_DIR), ImageGenerator.CHECKPOINT, Map.of());
+            ImageTokenModels.save(k9, models.resolve(ImageGenerator.AR_DIR), ImageGenerator.AR_CHECKPOINT, Map.of());
         }
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> ImageGenerator.load(models));
         assertTrue(e.getMessage().contains("64 tokens of 9 bits") && e.getMessage().contains("64 tokens of 8 bits"),

@@ -64,7 +64,8 @@ final class GenerateCommand implements Runnable {
             footer = {"", "Examples:",
                 "  tessera generate image --class 0 --n 4 --seed 7",
                 "  tessera generate image --class 'Animals & Nature' --n 16 --cfg 2 --top-p 1 --out out/animals",
-                "  tessera generate image --n 4 --models /srv/tessera/models     # unconditional"})
+                "  tessera generate image --n 4 --models /srv/tessera/models     # unconditional",
+                "  tessera generate image --per-category 4 --seed 1 --contact-sheet docs/image-samples.png"})
     static final class Image implements Callable<Integer> {
 
         @Option(names = "--class", paramLabel = "C",
@@ -103,6 +104,15 @@ final class GenerateCommand implements Runnable {
                 description = "Guide only the first N tokens; 0 = all. Default: ${DEFAULT-VALUE}.")
         int cfgInterval;
 
+        @Option(names = "--per-category", paramLabel = "N",
+                description = "Instead of --class and --n: N images of every class, one labelled row per class, "
+                        + "written to --contact-sheet (and the PNGs to --out).")
+        Integer perCategory;
+
+        @Option(names = "--contact-sheet", paramLabel = "FILE",
+                description = "With --per-category: the labelled sheet's file. Default: <out>/categories-<seed>.png.")
+        Path contactSheet;
+
         @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
                 description = "Folder holding image-ar/ and image-tokenizer/. Default: ${DEFAULT-VALUE}.")
         Path models;
@@ -124,6 +134,9 @@ final class GenerateCommand implements Runnable {
             Engines.start();
             Engines.applyThreadSettings(); // libtorch keeps the intra-op count per thread
             try (ImageGenerator generator = ImageGenerator.load(arDir, tokenizerDir)) {
+                if (perCategory != null) {
+                    return perCategory(generator, params, s, stdout, err);
+                }
                 int classId = classId(generator);
                 Files.createDirectories(out);
                 String what = classId == generator.nullClass() ? "unconditional"
@@ -154,6 +167,42 @@ final class GenerateCommand implements Runnable {
             return 0;
         }
 
+        /** {@code --per-category N}: N images of every class (index i of seed s), a labelled row each. */
+        private int perCategory(ImageGenerator generator, SamplingParams params, long s, PrintWriter stdout,
+                                PrintWriter err) throws IOException {
+            Files.createDirectories(out);
+            List<String> labels = new ArrayList<>();
+            List<List<RgbImage>> rows = new ArrayList<>();
+            stdout.printf(Locale.ROOT, "%d image(s) of each of %d classes, seed %d, cfg %s, temperature %s, top-k %d, "
+                    + "top-p %s%n", perCategory, generator.numClasses(), s, cfg, temperature, topK, topP);
+            stdout.flush();
+            for (int c = 0; c < generator.numClasses(); c++) {
+                List<SampleSpec> specs = new ArrayList<>();
+                for (int i = 0; i < perCategory; i++) {
+                    specs.add(new SampleSpec(c, s, i, params));
+                }
+                long t0 = System.nanoTime();
+                long[][] tokens = generator.sampleTokens(specs, TokenListener.NONE);
+                List<RgbImage> images = generator.decode(java.util.Arrays.asList(tokens));
+                String name = generator.className(c) != null ? generator.className(c) : "class " + c;
+                for (int i = 0; i < images.size(); i++) {
+                    Files.write(out.resolve("class" + c + "-" + s + "-" + i + ".png"), images.get(i).toPng());
+                }
+                labels.add(name);
+                rows.add(images);
+                err.printf(Locale.ROOT, "%s: %d image(s) in %.2f s%n", name, images.size(), (System.nanoTime() - t0) / 1e9);
+                err.flush();
+            }
+            Path sheet = contactSheet != null ? contactSheet : out.resolve("categories-" + s + ".png");
+            if (sheet.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(sheet.toAbsolutePath().getParent());
+            }
+            Files.write(sheet, RgbImage.labelledRows(labels, rows, 2, 4).toPng());
+            stdout.printf("wrote %d image(s) per class to %s and the labelled contact sheet %s%n", perCategory, out, sheet);
+            stdout.flush();
+            return 0;
+        }
+
         /** One image's tokens, with a progress bar over its tokens when there is a terminal. */
         private static long[] sample(ImageGenerator generator, SampleSpec image, String task) {
             if (System.console() == null) {
@@ -170,6 +219,15 @@ final class GenerateCommand implements Runnable {
 
         /** The settings, checked before any model is loaded. */
         private SamplingParams samplingParams() {
+            if (perCategory != null && (perCategory < 1 || perCategory > 64)) {
+                throw new ParameterException(spec.commandLine(), "--per-category must be in 1..64, got " + perCategory);
+            }
+            if (perCategory != null && classOption != null) {
+                throw new ParameterException(spec.commandLine(), "--per-category draws every class; leave out --class");
+            }
+            if (contactSheet != null && perCategory == null) {
+                throw new ParameterException(spec.commandLine(), "--contact-sheet goes with --per-category N");
+            }
             if (n < 1 || n > 256) {
                 throw new ParameterException(spec.commandLine(), "--n must be in 1..256, got " + n);
             }

@@ -92,7 +92,7 @@ class GenerateCommandTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("image models are not installed"), r.err());
         assertTrue(r.err().contains("tessera train image-tokenizer") && r.err().contains("tessera train image-ar"), r.err());
-        assertTrue(r.err().contains(empty.resolve("image-ar").resolve("model.safetensors").toString()), r.err());
+        assertTrue(r.err().contains(empty.resolve("image-ar").resolve("image-ar.safetensors").toString()), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line:\n" + r.err());
         assertFalse(Files.exists(work.resolve("e")), "nothing written");
     }
@@ -122,5 +122,39 @@ class GenerateCommandTest {
         }
         assertTrue(r.out().contains("Examples:"), r.out());
         assertTrue(run("--help").out().lines().anyMatch(l -> l.strip().startsWith("generate ")));
+    }
+
+    @Test
+    void perCategoryWritesOneLabelledRowPerClassToTheContactSheet() throws IOException {
+        Path sheet = work.resolve("docs/sheet.png");
+        Run r = generate(work.resolve("c"), "--per-category", "2", "--seed", "4", "--contact-sheet", sheet.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("2 image(s) of each of 4 classes, seed 4"), r.out());
+        RgbImage image = RgbImage.readPng(Files.readAllBytes(sheet));
+        // 4 rows of 64 px images (32 px scaled 2x) with 4 px gaps: 4 * (64 + 4) + 4 = 276 pixels high.
+        assertEquals(276, image.height());
+        assertTrue(image.width() > 2 * (64 + 4), "a label column before two images");
+        assertTrue(Files.exists(work.resolve("c/class3-4-1.png")));
+        int dark = 0;                                                    // the labels' black text
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < 20; x++) {
+                dark += (image.rgb(x, y) & 0xFF) < 64 ? 1 : 0;
+            }
+        }
+        assertTrue(dark > 20, "labels are drawn: " + dark + " dark pixels");
+        assertEquals(2, generate(work.resolve("d"), "--per-category", "2", "--class", "0").exitCode());
+    }
+
+    @Test
+    void exportImageShipsFloat16ModelsThatGenerateLoads() throws IOException {
+        Path installed = work.resolve("installed");
+        Run r = run("export", "image", "--tokenizer", models.resolve("image-tokenizer").toString(), "--ar",
+                models.resolve("image-ar").toString(), "--models", installed.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("MB, F16)") && r.out().contains("installed:"), r.out());
+        Run g = run("generate", "image", "--models", installed.toString(), "--out", work.resolve("g").toString(),
+                "--n", "1", "--seed", "1");
+        assertEquals(0, g.exitCode(), g.err());
+        assertEquals(2, run("export", "image", "--models", installed.toString()).exitCode());
     }
 }
