@@ -47,6 +47,8 @@ public record ApiError(int status, String code, String message, Integer retryAft
         return switch (status) {
             case 400 -> badInput("the request is malformed");
             case 401 -> unauthorized("this request needs 'Authorization: Bearer <token>'");
+            case 403 -> of(403, "forbidden", method + " " + path + " is refused for this origin (CORS: the server"
+                    + " allows only the origins given with --cors-origin)");
             case 404 -> notFound("no route for " + method + " " + path);
             case 405 -> of(405, "method_not_allowed", method + " is not allowed on " + path);
             case 413 -> tooLarge("the request body is over the limit for " + path);
