@@ -71,9 +71,9 @@ public final class VocodeRoutes implements RouteContributor {
     public static final String HEADER_JOB_ID = "X-Tessera-Job-Id";
     public static final String HEADER_QUEUE_MS = "X-Tessera-Queue-Ms";
     public static final String HEADER_COMPUTE_MS = "X-Tessera-Compute-Ms";
-    public static final String HEADER_TIMEOUT_MS = "X-Tessera-Timeout-Ms";
+    public static final String HEADER_TIMEOUT_MS = Deadlines.HEADER;
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
-    public static final long MAX_TIMEOUT_MS = 600_000;
+    public static final long MAX_TIMEOUT_MS = Deadlines.MAX_MS;
     /** How long a stream waits, after the reply, for windows still on their way before it gives up. */
     static final long LATE_WINDOW_MILLIS = 5_000;
 
@@ -160,15 +160,8 @@ public final class VocodeRoutes implements RouteContributor {
             default -> throw badField("format", "format must be s16 (16-bit PCM) or f32 (32-bit float), got '"
                     + format + "'");
         };
-        String timeout = q.contains("timeoutMs") ? q.get("timeoutMs") : ctx.request().getHeader(HEADER_TIMEOUT_MS);
-        long timeoutMs = DEFAULT_TIMEOUT_MS;
-        if (timeout != null) {
-            timeoutMs = whole(timeout, "timeoutMs", "in 1.." + MAX_TIMEOUT_MS);
-            if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-                throw badField("timeoutMs", "timeoutMs must be a whole number in 1.." + MAX_TIMEOUT_MS + " (10 min), got "
-                        + timeout);
-            }
-        }
+        long timeoutMs = Deadlines.timeoutMs(q.get("timeoutMs"), ctx.request().getHeader(HEADER_TIMEOUT_MS),
+                DEFAULT_TIMEOUT_MS);
         try {
             return new Call(VocodeSettings.fromParams(params), encoding, timeoutMs);
         } catch (JobFailure f) {
