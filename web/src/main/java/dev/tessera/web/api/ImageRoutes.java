@@ -72,10 +72,10 @@ public final class ImageRoutes implements RouteContributor {
             "seed", "send seed at the top level", "previewEvery", "previews are streamed by the studio only");
 
     /** A checked request. */
-    record Call(String model, String address, JsonObject params, int n, long timeoutMs) {
+    public record Call(String model, String address, JsonObject params, int n, long timeoutMs) {
 
         /** What the model gets: the sampling params plus count, seed, and no previews. */
-        TesseraPayload payload(Long seed) {
+        public TesseraPayload payload(Long seed) {
             JsonObject p = params.copy().put("count", n).put("previewEvery", 0);
             if (seed != null) {
                 p.put("seed", seed);
@@ -162,7 +162,7 @@ public final class ImageRoutes implements RouteContributor {
     }
 
     /** The body as a JSON object, or 400 naming {@code body}. */
-    static JsonObject parseJson(byte[] body) {
+    public static JsonObject parseJson(byte[] body) {
         if (body.length == 0) {
             throw bad("body", "the body is empty; send a JSON object such as {\"params\": {\"class\": 0}, \"n\": 1}");
         }
@@ -182,7 +182,7 @@ public final class ImageRoutes implements RouteContributor {
      * Checks a body. Every mistake is an {@link ApiException}: 400 {@code bad_input} naming its field in
      * {@code details.fields}, or 404 for an unknown model. The model checks {@code params} itself.
      */
-    static Call call(JsonObject json, String timeoutHeader) {
+    public static Call call(JsonObject json, String timeoutHeader) {
         Set<String> unknown = new TreeSet<>(json.fieldNames());
         unknown.removeAll(BODY_KEYS);
         if (!unknown.isEmpty()) {
@@ -222,7 +222,7 @@ public final class ImageRoutes implements RouteContributor {
     }
 
     /** The seed sent, or null to let the model draw one. */
-    static Long seed(JsonObject json) {
+    public static Long seed(JsonObject json) {
         Object v = json.getValue("seed");
         return v == null ? null : whole(v, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE,
                 "seed must be a whole number (image i of seed s is always the same), got " + v);
