@@ -2,7 +2,6 @@ package dev.tessera.web.api;
 
 import dev.tessera.web.server.ApiError;
 import dev.tessera.web.server.ApiException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The deadline of a synchronous REST call (serving spec 3.1): {@code timeoutMs} (query or JSON body) or
@@ -60,7 +59,6 @@ public final class Deadlines {
     private static ApiException bad(Object sent) {
         String message = FIELD + " (or the header " + HEADER + ") must be a whole number of milliseconds in 1.."
                 + MAX_MS + " (10 min), got '" + sent + "'";
-        return new ApiException(ApiError.badInput(message)
-                .withDetails(new JsonObject().put("fields", new JsonObject().put(FIELD, message))));
+        return new ApiException(ApiError.badInput(FIELD, message));
     }
 }

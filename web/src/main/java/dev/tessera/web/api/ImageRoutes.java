@@ -1,8 +1,6 @@
 package dev.tessera.web.api;
 
 import dev.tessera.core.bus.Addresses;
-import dev.tessera.core.bus.FailureCode;
-import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelClient;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
@@ -271,21 +269,10 @@ public final class ImageRoutes implements RouteContributor {
     }
 
     private static void fail(RoutingContext ctx, Throwable e, Call call) {
-        if (e instanceof JobFailure f) {
-            ApiError error = BusErrors.toApiError(f);
-            if (f.code() == FailureCode.DEADLINE_EXCEEDED) {
-                error = new ApiError(error.status(), error.code(), error.message() + " (timeout " + call.timeoutMs()
-                        + " ms; raise timeoutMs, up to " + Deadlines.MAX_MS + ", or ask for fewer images)",
-                        error.retryAfterSeconds(), error.details());
-            }
-            error.send(ctx);
-        } else {
-            ctx.fail(e);
-        }
+        BusErrors.reply(ctx, e, call.timeoutMs(), "ask for fewer images");
     }
 
     private static ApiException bad(String field, String message) {
-        return new ApiException(ApiError.badInput(message)
-                .withDetails(new JsonObject().put("fields", new JsonObject().put(field, message))));
+        return new ApiException(ApiError.badInput(field, message));
     }
 }

@@ -9,7 +9,6 @@ import dev.tessera.audio.wav.WavEncoding;
 import dev.tessera.audio.wav.WavReader;
 import dev.tessera.audio.wav.WavWriter;
 import dev.tessera.core.bus.Addresses;
-import dev.tessera.core.bus.FailureCode;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.JobProgress;
 import dev.tessera.core.bus.ModelClient;
@@ -179,8 +178,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     private static ApiException badField(String field, String message) {
-        return new ApiException(ApiError.badInput(message)
-                .withDetails(new JsonObject().put("fields", new JsonObject().put(field, message))));
+        return new ApiException(ApiError.badInput(field, message));
     }
 
     /** A WAV body: decoded, checked for the model's rate and the length limit; mono samples for the model. */
@@ -278,17 +276,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     private static void fail(RoutingContext ctx, Throwable e, Call call) {
-        if (e instanceof JobFailure f) {
-            ApiError error = BusErrors.toApiError(f);
-            if (f.code() == FailureCode.DEADLINE_EXCEEDED) {
-                error = new ApiError(error.status(), error.code(), error.message() + " (timeout " + call.timeoutMs()
-                        + " ms; raise timeoutMs, up to " + MAX_TIMEOUT_MS + ", or send fewer steps)",
-                        error.retryAfterSeconds(), error.details());
-            }
-            error.send(ctx);
-        } else {
-            ctx.fail(e);
-        }
+        BusErrors.reply(ctx, e, call.timeoutMs(), "send fewer steps");
     }
 
     /**

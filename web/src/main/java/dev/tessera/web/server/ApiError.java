@@ -22,6 +22,11 @@ public record ApiError(int status, String code, String message, Integer retryAft
         return of(400, "bad_input", message);
     }
 
+    /** A 400 that names its field in {@code details.fields} (serving spec 3.1). */
+    public static ApiError badInput(String field, String message) {
+        return badInput(message).withDetails(new JsonObject().put("fields", new JsonObject().put(field, message)));
+    }
+
     public static ApiError unauthorized(String message) {
         return of(401, "unauthorized", message);
     }
