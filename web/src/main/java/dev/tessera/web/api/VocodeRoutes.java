@@ -9,7 +9,6 @@ import dev.tessera.audio.wav.WavEncoding;
 import dev.tessera.audio.wav.WavReader;
 import dev.tessera.audio.wav.WavWriter;
 import dev.tessera.core.bus.Addresses;
-import dev.tessera.core.bus.FailureCode;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.JobProgress;
 import dev.tessera.core.bus.ModelClient;
@@ -72,9 +71,9 @@ public final class VocodeRoutes implements RouteContributor {
     public static final String HEADER_JOB_ID = "X-Tessera-Job-Id";
     public static final String HEADER_QUEUE_MS = "X-Tessera-Queue-Ms";
     public static final String HEADER_COMPUTE_MS = "X-Tessera-Compute-Ms";
-    public static final String HEADER_TIMEOUT_MS = "X-Tessera-Timeout-Ms";
+    public static final String HEADER_TIMEOUT_MS = Deadlines.HEADER;
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
-    public static final long MAX_TIMEOUT_MS = 600_000;
+    public static final long MAX_TIMEOUT_MS = Deadlines.MAX_MS;
     /** How long a stream waits, after the reply, for windows still on their way before it gives up. */
     static final long LATE_WINDOW_MILLIS = 5_000;
 
@@ -89,7 +88,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** The decoded body: the blob for the model and the samples the reply will have. */
-    record Input(Blob blob, long samples) {
+    public record Input(Blob blob, long samples) {
     }
 
     @Override
@@ -161,15 +160,8 @@ public final class VocodeRoutes implements RouteContributor {
             default -> throw badField("format", "format must be s16 (16-bit PCM) or f32 (32-bit float), got '"
                     + format + "'");
         };
-        String timeout = q.contains("timeoutMs") ? q.get("timeoutMs") : ctx.request().getHeader(HEADER_TIMEOUT_MS);
-        long timeoutMs = DEFAULT_TIMEOUT_MS;
-        if (timeout != null) {
-            timeoutMs = whole(timeout, "timeoutMs", "in 1.." + MAX_TIMEOUT_MS);
-            if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-                throw badField("timeoutMs", "timeoutMs must be a whole number in 1.." + MAX_TIMEOUT_MS + " (10 min), got "
-                        + timeout);
-            }
-        }
+        long timeoutMs = Deadlines.timeoutMs(q.get("timeoutMs"), ctx.request().getHeader(HEADER_TIMEOUT_MS),
+                DEFAULT_TIMEOUT_MS);
         try {
             return new Call(VocodeSettings.fromParams(params), encoding, timeoutMs);
         } catch (JobFailure f) {
@@ -187,12 +179,11 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     private static ApiException badField(String field, String message) {
-        return new ApiException(ApiError.badInput(message)
-                .withDetails(new JsonObject().put("fields", new JsonObject().put(field, message))));
+        return new ApiException(ApiError.badInput(field, message));
     }
 
     /** A WAV body: decoded, checked for the model's rate and the length limit; mono samples for the model. */
-    static Input fromWav(byte[] bytes) {
+    public static Input fromWav(byte[] bytes) {
         WavAudio audio;
         try {
             audio = new WavReader(VocodeLimits.MAX_SECONDS).read(bytes);
@@ -214,7 +205,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** An .npy body: a strict parse, then the (80, frames) shape and the length limit. */
-    static Input fromNpy(byte[] bytes) {
+    public static Input fromNpy(byte[] bytes) {
         Npy.Array array;
         try {
             array = Npy.read(bytes);
@@ -286,17 +277,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     private static void fail(RoutingContext ctx, Throwable e, Call call) {
-        if (e instanceof JobFailure f) {
-            ApiError error = BusErrors.toApiError(f);
-            if (f.code() == FailureCode.DEADLINE_EXCEEDED) {
-                error = new ApiError(error.status(), error.code(), error.message() + " (timeout " + call.timeoutMs()
-                        + " ms; raise timeoutMs, up to " + MAX_TIMEOUT_MS + ", or send fewer steps)",
-                        error.retryAfterSeconds(), error.details());
-            }
-            error.send(ctx);
-        } else {
-            ctx.fail(e);
-        }
+        BusErrors.reply(ctx, e, call.timeoutMs(), "send fewer steps");
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.tessera.web.cli;
 
 import dev.tessera.core.bus.ModelProvider;
 import dev.tessera.core.cluster.NodeOptions;
+import dev.tessera.web.server.ClientAdmission;
+import dev.tessera.web.server.HttpProtection;
 import dev.tessera.web.server.ServerOptions;
 import dev.tessera.web.server.TesseraServer;
 import java.nio.file.Path;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Spec;
             "      --cluster-members 10.0.0.1:5701,10.0.0.2:5701",
             "  tessera serve --no-http --cluster --cluster-host 10.0.0.2 \\",
             "      --cluster-members 10.0.0.1:5701,10.0.0.2:5701",
-            "  TESSERA_TOKEN=s3cret tessera serve --host 0.0.0.0"})
+            "  TESSERA_TOKEN=s3cret tessera serve --host 0.0.0.0",
+            "  tessera serve --cors-origin https://studio.example:8443 --max-calls-per-client 16"})
 final class ServeCommand implements Callable<Integer>, DynamicHelp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -92,6 +95,16 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
                     + "event bus, batching and metrics end to end without any installed model.")
     boolean probe;
 
+    @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
+            description = "Allow pages served from ORIGIN (e.g. https://studio.example:8443; repeat or separate "
+                    + "with commas) to call the server from a browser (CORS). Default: none, no CORS headers.")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--max-calls-per-client", defaultValue = "" + ClientAdmission.DEFAULT_MAX_CALLS, paramLabel = "N",
+            description = "Concurrent /api/ calls one remote address may have in progress; one more is answered "
+                    + "429 with Retry-After. 0 = no limit (e.g. behind a proxy that limits). Default: ${DEFAULT-VALUE}.")
+    int maxCallsPerClient;
+
     @Spec
     CommandSpec spec;
 
@@ -132,8 +145,18 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
             throw new ParameterException(spec.commandLine(),
                     "--no-http makes a models-only node, which needs --cluster (otherwise nothing can reach its models)");
         }
+        if (maxCallsPerClient < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--max-calls-per-client must be 0 (no limit) or more, got " + maxCallsPerClient);
+        }
+        HttpProtection protection;
+        try {
+            protection = new HttpProtection(maxCallsPerClient, corsOrigins);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--cors-origin: " + e.getMessage());
+        }
         NodeOptions node = cluster ? NodeOptions.cluster(clusterHost, clusterPort, members) : NodeOptions.local();
-        return new ServerOptions(host, port, models, node, !noHttp, token, probe);
+        return new ServerOptions(host, port, models, node, !noHttp, token, probe, protection);
     }
 
     private void checkPort(String option, int value, boolean zeroAllowed) {

@@ -22,6 +22,11 @@ public record ApiError(int status, String code, String message, Integer retryAft
         return of(400, "bad_input", message);
     }
 
+    /** A 400 that names its field in {@code details.fields} (serving spec 3.1). */
+    public static ApiError badInput(String field, String message) {
+        return badInput(message).withDetails(new JsonObject().put("fields", new JsonObject().put(field, message)));
+    }
+
     public static ApiError unauthorized(String message) {
         return of(401, "unauthorized", message);
     }
@@ -47,6 +52,8 @@ public record ApiError(int status, String code, String message, Integer retryAft
         return switch (status) {
             case 400 -> badInput("the request is malformed");
             case 401 -> unauthorized("this request needs 'Authorization: Bearer <token>'");
+            case 403 -> of(403, "forbidden", method + " " + path + " is refused for this origin (CORS: the server"
+                    + " allows only the origins given with --cors-origin)");
             case 404 -> notFound("no route for " + method + " " + path);
             case 405 -> of(405, "method_not_allowed", method + " is not allowed on " + path);
             case 413 -> tooLarge("the request body is over the limit for " + path);

@@ -19,11 +19,14 @@ import org.slf4j.LoggerFactory;
  * and leaves the routes to {@link RouteContributor}s: {@link HealthRoutes} first, then every contributor
  * found with {@link ServiceLoader}.
  *
- * <p>Per request, in order: an id ({@link RequestIds}); the token check ({@link BearerAuth}); the body,
+ * <p>Per request, in order: an id ({@link RequestIds}); CORS when configured; the token check
+ * ({@link BearerAuth}); the per-client admission ({@link ClientAdmission}); the body,
  * read up to 1 MiB or the contributor's limit (else 413); the route. Every error leaves as an
  * {@link ApiError} JSON body with the request id: 404 {@code not_found} for an unknown path, 405 for a
  * wrong method, 413 {@code too_large}, 500 {@code internal} (logged with the request id) for anything
- * thrown. No CORS headers are sent: the studio page is served from the same origin.
+ * thrown. Before the body is read: CORS, only for the origins given with {@code --cors-origin} (none by
+ * default: the studio page is served from the same origin), the token, and the per-client share of
+ * {@code /api/} calls ({@link ClientAdmission}, 429).
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -78,7 +81,14 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.route().handler(RequestIds::assign);
         router.route().failureHandler(HttpVerticle::onFailure);
+        // CORS before the token: a browser's preflight (OPTIONS) never carries credentials.
+        var cors = context.protection().corsHandler();
+        if (cors != null) {
+            router.route().handler(cors);
+        }
         router.route().handler(context.auth()::handle);
+        // Admission after the token (a stranger cannot use up a client's share) and before the body is read.
+        router.route().handler(new ClientAdmission(context.protection().maxCallsPerClient(), context.metrics())::handle);
         // The first body handler that runs wins, so the larger per-route limits go before the default.
         for (RouteContributor contributor : contributors) {
             for (Map.Entry<String, Long> limit : contributor.bodyLimits().entrySet()) {

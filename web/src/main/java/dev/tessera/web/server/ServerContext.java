@@ -16,11 +16,20 @@ import java.util.Set;
  * @param modelsDir the folder models are installed under ({@code --models})
  * @param localModels names of the models this node deployed; {@code /ready} expects each to report
  * @param auth the token guard, for handlers outside the router (a websocket handshake)
+ * @param protection per-client admission and CORS settings
  */
 public record ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
-                            Path modelsDir, Set<String> localModels, BearerAuth auth) {
+                            Path modelsDir, Set<String> localModels, BearerAuth auth, HttpProtection protection) {
+
+    public ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
+                         Path modelsDir, Set<String> localModels, BearerAuth auth) {
+        this(vertx, nodeId, models, metrics, modelsDir, localModels, auth, HttpProtection.DEFAULTS);
+    }
 
     public ServerContext {
         localModels = Set.copyOf(localModels);
+        if (protection == null) {
+            protection = HttpProtection.DEFAULTS;
+        }
     }
 }

@@ -13,17 +13,26 @@ import java.nio.file.Path;
  * @param http serve HTTP; false makes a models-only node that another node's front end reaches over a cluster
  * @param token bearer token for mutating requests and {@code /ws}; null or blank for none
  * @param probe also deploy the diagnostic probe model ({@code tessera.probe.infer}), which needs no files
+ * @param protection per-client admission and CORS ({@link HttpProtection#DEFAULTS}: 8 calls, CORS off)
  */
 public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
-                            boolean probe) {
+                            boolean probe, HttpProtection protection) {
 
     public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
         this(host, port, modelsDir, node, http, token, false);
     }
 
+    public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
+                         boolean probe) {
+        this(host, port, modelsDir, node, http, token, probe, HttpProtection.DEFAULTS);
+    }
+
     public ServerOptions {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (protection == null) {
+            protection = HttpProtection.DEFAULTS;
         }
         if (!http && !node.clustered()) {
             throw new IllegalArgumentException("a node without HTTP must join a cluster, or nothing can reach its models");
@@ -36,10 +45,14 @@ public record ServerOptions(String host, int port, Path modelsDir, NodeOptions n
     }
 
     public ServerOptions withToken(String newToken) {
-        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe);
+        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe, protection);
     }
 
     public ServerOptions withProbe(boolean withProbe) {
-        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe);
+        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe, protection);
+    }
+
+    public ServerOptions withProtection(HttpProtection newProtection) {
+        return new ServerOptions(host, port, modelsDir, node, http, token, probe, newProtection);
     }
 }

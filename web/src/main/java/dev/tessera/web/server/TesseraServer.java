@@ -186,7 +186,8 @@ public final class TesseraServer {
 
     private Future<Void> deployHttp() {
         ServerContext context = new ServerContext(node.vertx(), node.nodeId(), new ModelRegistry(node.vertx()),
-                node.registry(), options.modelsDir(), modelNames, BearerAuth.of(options.token()));
+                node.registry(), options.modelsDir(), modelNames, BearerAuth.of(options.token()),
+                options.protection());
         http = new HttpVerticle(options.host(), options.port(), context, HttpVerticle.discoverContributors());
         return node.vertx().deployVerticle(http)
                 .transform(ar -> {

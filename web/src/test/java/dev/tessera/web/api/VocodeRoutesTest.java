@@ -240,4 +240,39 @@ class VocodeRoutesTest {
         assertEquals(before + 1, after.count(), 0);
         assertStillServing();
     }
+
+    @Test
+    void aDeadlineThatPassesInTheQueueIs408AndThatJobNeverStarts() throws Exception {
+        // A long job holds the only lane; a second one with a 300 ms deadline waits behind it and expires.
+        var registry = server.node().registry();
+        Gauge inflight = registry.find("tessera.inflight").tag("model", "vocoder").gauge();
+        Counter items = registry.find("tessera.inference.items").tag("model", "vocoder").counter();
+        byte[] body = TinyVocoderModel.npy(TinyVocoderModel.mel(400, 7), 80, 400);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + VocodeRoutes.PATH + "?steps=64 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + NPY
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (inflight.value() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, inflight.value(), 0, "the long job is running");
+            double itemsBefore = items.count();
+            var request = client.post(server.port(), "127.0.0.1", VocodeRoutes.PATH + "?steps=1")
+                    .putHeader("Content-Type", NPY).putHeader(VocodeRoutes.HEADER_TIMEOUT_MS, "300");
+            long t0 = System.nanoTime();
+            HttpResponse<Buffer> expired = request.sendBuffer(Buffer.buffer(TinyVocoderModel.npy(
+                    TinyVocoderModel.mel(4, 1), 80, 4))).await(30, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertError(expired, 408, "deadline_exceeded", "timeout 300 ms");
+            assertEquals("queued", expired.bodyAsJsonObject().getJsonObject("details").getString("phase"));
+            assertTrue(ms >= 250 && ms < 20_000, "answered when the deadline passed, not when the lane freed: " + ms);
+            assertEquals(1, inflight.value(), 0, "the long job is still the only one running");
+            assertEquals(itemsBefore, items.count(), 0, "the expired job never reached the model's forward pass");
+        }
+        // Hanging up cancelled the long job; the server serves on.
+        assertStillServing();
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 public final class TestRoutes implements RouteContributor {
 
     static final long BIG_LIMIT = 4L << 20;
+    static final String SLOW_PATH = "/api/test/slow";
 
     @Override
     public void addRoutes(Router router, ServerContext context) {
@@ -16,6 +17,9 @@ public final class TestRoutes implements RouteContributor {
         router.get("/test/boom").handler(ctx -> {
             throw new IllegalStateException("boom: a handler bug");
         });
+        // A REST call that holds its slot for ?ms= milliseconds without blocking the event loop.
+        router.get(SLOW_PATH).handler(ctx -> context.vertx().setTimer(
+                Long.parseLong(ctx.queryParams().get("ms")), id -> ctx.json(new JsonObject().put("slept", true))));
         router.get("/test/teapot").handler(ctx -> ctx.fail(new ApiException(
                 ApiError.of(418, "teapot", "short and stout").withRetryAfter(3))));
     }
