@@ -193,11 +193,17 @@ public final class ParamsSchema {
             Number max = p.getValue("maximum") instanceof Number m ? m : null;
             if ((min != null && x < min.doubleValue()) || (exMin != null && x <= exMin.doubleValue())
                     || (max != null && x > max.doubleValue())) {
-                return name + " must be in " + (exMin != null ? "(" + exMin : "[" + (min == null ? "-inf" : min))
-                        + ", " + (max == null ? "inf" : max) + "], got " + v;
+                return name + " must be in " + (exMin != null ? "(" + number(exMin) : "[" + (min == null ? "-inf"
+                        : number(min))) + ", " + (max == null ? "inf" : number(max)) + "], got " + v;
             }
         }
         return null;
+    }
+
+    /** A bound as a person writes it: 1 rather than 1.0. */
+    private static String number(Number n) {
+        double d = n.doubleValue();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String describe(Object v) {

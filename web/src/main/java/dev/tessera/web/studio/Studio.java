@@ -588,16 +588,14 @@ public final class Studio {
 
     /** The model's answer: outputs stored for HTTP (WAV made off the event loop), then {@code result}. */
     private void finish(StudioJob job) {
-        if (job.terminal() || job.state.equals("finishing")) {
+        if (job.terminal() || job.finishing) {
             return;
         }
-        String before = job.state;
-        job.state = "finishing";
+        job.finishing = true;
         TesseraPayload body = job.reply.body();
         byte[] streamed = job.audio.toByteArray();
         int rate = job.sampleRate();
         vertx.executeBlocking(() -> JobOutputs.fromReply(body, streamed, rate), false).onComplete(ar -> {
-            job.state = before;
             if (ar.failed()) {
                 onFailure(job, JobFailure.internal("studio outputs of job " + job.id, ar.cause()));
                 return;
@@ -669,8 +667,8 @@ public final class Studio {
         if (job == null) {
             return new JsonObject().put("cancelled", false).put("state", "unknown");
         }
-        if (job.terminal()) {
-            return new JsonObject().put("cancelled", false).put("state", job.state);
+        if (job.terminal() || job.finishing) {              // a finishing job has its answer: it succeeded
+            return new JsonObject().put("cancelled", false).put("state", job.terminal() ? job.state : "succeeded");
         }
         requestCancel(job, "client");
         return new JsonObject().put("cancelled", true).put("state", job.state);

@@ -62,6 +62,8 @@ final class StudioJob {
     MessageConsumer<TesseraPayload> consumer;
     Message<TesseraPayload> reply;
     boolean ended;
+    /** The model answered and the outputs are being made: too late to cancel. */
+    boolean finishing;
     long lateTimer = -1;
 
     StudioJob(String id, String owner, ModelStatus model, boolean detach, int previewMaxSize, double previewMaxHz) {

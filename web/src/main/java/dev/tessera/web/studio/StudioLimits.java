@@ -23,14 +23,17 @@ import io.vertx.core.json.JsonObject;
  * @param outputBytes job outputs (PNG, WAV) kept in memory for {@code GET /api/v1/jobs/{id}/outputs/{name}},
  *     oldest job first out, 256 MiB
  * @param uploadBytes uploaded files kept in memory, oldest first out, 256 MiB
+ * @param sendBufferBytes the kernel send buffer of the server's sockets ({@code SO_SNDBUF}); 0 keeps the
+ *     operating system's (auto-tuned, up to megabytes). A small one makes a slow reader's backlog reach the
+ *     outbox after a few kilobytes instead of megabytes; the tests use it, a server rarely needs it
  */
 public record StudioLimits(int writeQueueBytes, long maxPendingBytes, int maxPendingControl, long audioPendingBytes,
                            int maxActiveJobs, long helloTimeoutMs, long sessionTtlMs, long disconnectGraceMs,
                            int replayEvents, long replayMillis, int maxFrameBytes, int maxMessageBytes,
-                           long outputBytes, long uploadBytes) {
+                           long outputBytes, long uploadBytes, int sendBufferBytes) {
 
     public static final StudioLimits DEFAULT = new StudioLimits(256 << 10, 4L << 20, 1_000, 2L << 20, 4, 5_000,
-            600_000, 30_000, 1_000, 600_000, 64 << 10, 256 << 10, 256L << 20, 256L << 20);
+            600_000, 30_000, 1_000, 600_000, 64 << 10, 256 << 10, 256L << 20, 256L << 20, 0);
 
     /** Preview size and rate bounds of {@code generate} (serving spec 2.1). */
     public static final int MAX_PREVIEW_SIZE = 512;
@@ -48,7 +51,7 @@ public record StudioLimits(int writeQueueBytes, long maxPendingBytes, int maxPen
                 json.getLong("disconnectGraceMs", d.disconnectGraceMs), json.getInteger("replayEvents", d.replayEvents),
                 json.getLong("replayMillis", d.replayMillis), json.getInteger("maxFrameBytes", d.maxFrameBytes),
                 json.getInteger("maxMessageBytes", d.maxMessageBytes), json.getLong("outputBytes", d.outputBytes),
-                json.getLong("uploadBytes", d.uploadBytes));
+                json.getLong("uploadBytes", d.uploadBytes), json.getInteger("sendBufferBytes", d.sendBufferBytes));
     }
 
     /** What {@code hello} tells the client. */

@@ -72,6 +72,9 @@ public final class StudioRoutes implements RouteContributor {
     public void configure(HttpServerOptions options, ServerContext context) {
         StudioLimits limits = studio(context).limits();
         options.setMaxWebSocketFrameSize(limits.maxFrameBytes()).setMaxWebSocketMessageSize(limits.maxMessageBytes());
+        if (limits.sendBufferBytes() > 0) {
+            options.setSendBufferSize(limits.sendBufferBytes());
+        }
     }
 
     @Override
