@@ -182,10 +182,11 @@ function onEvent(e) {
   studio.stats.textMessages++;
   if (e.type === 'hello') {
     studio.retryMs = 500;
-    if (studio.clientId !== e.data.clientId) {            // a new session: old seqs mean nothing
-      studio.clientId = e.data.clientId;
-      localStorage.setItem('tessera.clientId', studio.clientId);
+    studio.clientId = e.data.clientId;
+    localStorage.setItem('tessera.clientId', studio.clientId);
+    if (!e.data.resumed) {                                // a new session (e.g. the server restarted): seqs restart
       studio.lastSeq = 0;
+      localStorage.setItem('tessera.lastSeq', '0');
     }
     setConnection('open', e.data.resumed ? 'resumed' : 'connected');
     $('#server').textContent = `server ${e.data.serverId}`;
