@@ -66,7 +66,7 @@ class StudioSocketTest {
         Files.writeString(models.resolve("image-ar/serving.json"), "{\"previewEvery\": 1, \"previewIntervalMs\": 100}");
         Files.writeString(models.resolve("vocoder/serving.json"), "{\"streamChunkFrames\": " + BIG_WINDOW_FRAMES
                 + ", \"streamContextFrames\": 8}");
-        Files.writeString(models.resolve(StudioRoutes.STUDIO_CONFIG), "{\"writeQueueBytes\": 8192, \"sendBufferBytes\": 8192, \"disconnectGraceMs\": 3000}");
+        Files.writeString(models.resolve(StudioRoutes.STUDIO_CONFIG), "{\"writeQueueBytes\": 8192, \"sendBufferBytes\": 8192, \"disconnectGraceMs\": 3000, \"helloTimeoutMs\": 1500}");
         server = TesseraServer.start(ServerOptions.local(0, models)).await(180, TimeUnit.SECONDS);
         clientVertx = Vertx.vertx();
         sockets = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 << 20));
@@ -336,6 +336,59 @@ class StudioSocketTest {
         HttpResponse<Buffer> page = http.get(server.port(), "127.0.0.1", "/").send().await(10, TimeUnit.SECONDS);
         assertEquals(200, page.statusCode());
         assertTrue(page.bodyAsString().contains("studio.js"), "the page is served at /");
+    }
+
+    static String upload(float[] samples) throws Exception {
+        HttpResponse<Buffer> up = http.post(server.port(), "127.0.0.1", StudioRoutes.UPLOADS)
+                .putHeader("Content-Type", "audio/wav")
+                .sendBuffer(Buffer.buffer(WavWriter.write(samples, 22_050, WavEncoding.PCM_16))).await(30, TimeUnit.SECONDS);
+        assertEquals(201, up.statusCode(), up.bodyAsString());
+        return up.bodyAsJsonObject().getString("id");
+    }
+
+    static JsonObject awaitState(String id, String state, long millis) throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        JsonObject j = job(id);
+        while (!state.equals(j.getString("state")) && System.currentTimeMillis() < end) {
+            Thread.sleep(100);
+            j = job(id);
+        }
+        assertEquals(state, j.getString("state"), j.encode());
+        return j;
+    }
+
+    @Test
+    void aClientsJobsAreCancelledAfterItsLastSocketClosesUnlessDetached() throws Exception {
+        String longInput = upload(TinyVocoderModel.tone(200, BIG_WINDOW_FRAMES * 256, 22_050));
+        String shortInput = upload(TinyVocoderModel.tone(200, 16 * 256, 22_050));
+        StudioClient c = StudioClient.connect(sockets, server.port(), origin());
+        c.hello(new JsonObject());
+        String stays = UUID.randomUUID().toString();
+        String detached = UUID.randomUUID().toString();
+        // 64 midpoint steps over 1,024 frames: still running when the 3 s grace ends.
+        c.send("generate", stays, new JsonObject().put("model", "vocoder").put("params", new JsonObject()
+                .put("input", longInput).put("steps", 64)));
+        c.send("generate", detached, new JsonObject().put("model", "vocoder").put("detach", true)
+                .put("params", new JsonObject().put("input", shortInput).put("steps", 2)));
+        c.awaitCount(r -> r.is("queued"), 2, 10_000);
+        long closedAt = System.currentTimeMillis();
+        c.ws.close();
+        JsonObject cancelled = awaitState(stays, "cancelled", 60_000);
+        assertEquals("disconnect", cancelled.getJsonObject("cancelled").getString("reason"), cancelled.encode());
+        assertTrue(System.currentTimeMillis() - closedAt >= 3_000, "not before the grace period");
+        JsonObject done = awaitState(detached, "succeeded", 60_000);
+        assertEquals("audio.wav", done.getJsonObject("result").getJsonArray("outputs").getJsonObject(0).getString("name"));
+    }
+
+    @Test
+    void aSocketThatSaysNoHelloIsClosedWith1008() throws Exception {
+        StudioClient c = StudioClient.connect(sockets, server.port(), origin());
+        long end = System.currentTimeMillis() + 10_000;
+        while (!c.closed() && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(c.closed());
+        assertEquals((short) 1008, c.ws.closeStatusCode());
     }
 
     static JsonObject job(String id) throws Exception {
