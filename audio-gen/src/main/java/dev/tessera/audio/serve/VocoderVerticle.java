@@ -6,6 +6,7 @@ import dev.tessera.core.bus.Job;
 import dev.tessera.core.bus.JobContext;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelVerticle;
+import dev.tessera.core.bus.ParamsSchema;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
 import io.vertx.core.json.JsonObject;
@@ -93,6 +94,29 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
     protected String forwardAddress(TesseraPayload body) {
         Object model = body.params().getValue("model");
         return VocodeSettings.VOCODER_TURBO.equals(model) ? Addresses.DISTILL_AUDIO_VOCODE : null;
+    }
+
+    /**
+     * {@link VocodeSettings} plus the input, which a front end uploads as a WAV at the model's rate and sends
+     * as the {@code pcm} blob; previews are the streamed windows ({@code stream:true}).
+     */
+    @Override
+    protected JsonObject paramsSchema() {
+        VocodeSettings d = VocodeSettings.DEFAULT;
+        return ParamsSchema.of(NAME, "mel-conditioned flow-matching vocoder: a " + VocodeLimits.SAMPLE_RATE
+                        + " Hz WAV is re-analysed to mel and vocoded (checkpoint " + vocoder.name() + ")")
+                .upload("input", "a mono or stereo WAV at " + VocodeLimits.SAMPLE_RATE + " Hz, at most "
+                        + VocodeLimits.MAX_SECONDS + " s", "audio/wav", "pcm", VocodeLimits.SAMPLE_RATE)
+                .choice("model", "vocoder, or the Griffin-Lim baseline", VocodeSettings.MODELS, false, d.model())
+                .integer("steps", "ODE steps", 1, VocodeSettings.MAX_STEPS, (long) d.steps())
+                .choice("sampler", "ODE solver (midpoint: 2 evaluations per step)", VocodeSettings.SAMPLERS, false,
+                        d.sampler())
+                .integer("seed", "key of the starting noise: same seed, same audio", 0, Integer.MAX_VALUE, d.seed())
+                .bool("stream", "send the audio window by window as it is made", false)
+                .output("audio", VocodeLimits.SAMPLE_RATE)
+                .previews("stream", true)
+                .timeoutMs(30_000)
+                .toJson();
     }
 
     @Override

@@ -94,6 +94,7 @@ public abstract class ModelVerticle<R> extends VerticleBase {
     private String nodeId;
     private volatile ModelState state = ModelState.LOADING;
     private String stateMessage = "";
+    private JsonObject schema = new JsonObject();
     private int runningBatches;
     private volatile int inflight;
     private boolean dispatchScheduled;
@@ -157,6 +158,15 @@ public abstract class ModelVerticle<R> extends VerticleBase {
         return BatchingConfig.DEFAULT;
     }
 
+    /**
+     * The model's request parameters as a {@link ParamsSchema}, published with its status once it is loaded
+     * (so it may depend on the weights, e.g. class names); empty by default. Front ends validate requests
+     * against it and the studio builds its forms from it.
+     */
+    protected JsonObject paramsSchema() {
+        return new JsonObject();
+    }
+
     /** The model's version for {@code /ready} and metrics: config {@code version}, else {@code dev}. */
     protected String version() {
         return config().getString("version", "dev");
@@ -215,6 +225,7 @@ public abstract class ModelVerticle<R> extends VerticleBase {
                     return registerConsumers();
                 })
                 .onSuccess(v -> {
+                    schema = paramsSchema();
                     setState(ModelState.READY, "");
                     LOG.info("model {} {} ready on {} ({}, loaded in {} ms)", name, version(), address, batching,
                             (System.nanoTime() - t0) / 1_000_000);
@@ -594,7 +605,7 @@ public abstract class ModelVerticle<R> extends VerticleBase {
 
     private void publishStatus() {
         ModelStatus status = new ModelStatus(name, address, state, version(), nodeId, queue.size(), batching.lanes(),
-                stateMessage, System.currentTimeMillis());
+                stateMessage, System.currentTimeMillis(), schema);
         registry.publish(status).onFailure(e -> LOG.warn("model {} could not report its state: {}", name,
                 e.toString()));
     }

@@ -46,6 +46,9 @@ public record ImageRequest(int classId, int count, long seed, SamplingParams par
     /** Seeds drawn for requests without one stay below 2^53, so JavaScript clients can send them back exactly. */
     static final long RANDOM_SEED_BOUND = 1L << 53;
 
+    /** The largest seed a form offers: the same bound, so a seed survives a round trip through JavaScript. */
+    public static final long MAX_SEED = RANDOM_SEED_BOUND - 1;
+
     /** The spec's studio defaults (CFG 3, T 1, top-p 0.96). */
     public static final SamplingParams DEFAULTS = SamplingParams.STUDIO;
 

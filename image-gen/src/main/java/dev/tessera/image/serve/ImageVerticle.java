@@ -5,11 +5,13 @@ import dev.tessera.core.bus.Batch;
 import dev.tessera.core.bus.Job;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelVerticle;
+import dev.tessera.core.bus.ParamsSchema;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.image.sample.RgbImage;
 import dev.tessera.image.sample.SampleSpec;
+import dev.tessera.image.sample.SamplingParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -83,6 +85,30 @@ public final class ImageVerticle extends ModelVerticle<ImageRequest> {
         if (generator != null) {
             generator.close();
         }
+    }
+
+    /** The parameters of {@link ImageRequest} with this model's classes, counts and token count. */
+    @Override
+    protected JsonObject paramsSchema() {
+        SamplingParams d = ImageRequest.DEFAULTS;
+        int tokens = generator.tokens();
+        return ParamsSchema.of(NAME, "class-conditional " + generator.imageSize() + "x" + generator.imageSize()
+                        + " images (" + generator.kind() + " AR model, " + tokens + " tokens of " + generator.bits()
+                        + " bits)")
+                .choice("class", "class of the image; none = unconditional", generator.classNames(), true, null)
+                .integer("count", "images in this job", 1, maxCount, 1L)
+                .integer("seed", "image i of seed s is always the same; empty = random", 0, ImageRequest.MAX_SEED,
+                        null)
+                .number("temperature", "softmax temperature", 0, true, 10, d.pre().temperature())
+                .integer("topK", "keep the k likeliest sub-tokens; 0 = off", 0, 1L << generator.bits(),
+                        (long) d.pre().topK())
+                .number("topP", "nucleus sampling mass; 1 = off", 0, true, 1, d.pre().topP())
+                .number("cfgScale", "classifier-free guidance scale; 1 = none", 0, false, 20, d.pre().cfgScale())
+                .integer("cfgInterval", "guide only the first n tokens; 0 = all", 0, tokens, 0L)
+                .integer("previewEvery", "a preview every n tokens; 0 = none", 0, tokens, (long) previewEvery)
+                .output("image", 0)
+                .timeoutMs(120_000)
+                .toJson();
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class VocodeRoutes implements RouteContributor {
     /** How long a stream waits, after the reply, for windows still on their way before it gives up. */
     static final long LATE_WINDOW_MILLIS = 5_000;
 
-    static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
+    public static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
     static final String NPY_TYPE = "application/x-npy";
     private static final List<String> QUERY = List.of("model", "steps", "sampler", "seed", "format", "stream",
             "timeoutMs");
@@ -234,7 +234,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** The media type of a Content-Type header, lower case, without parameters; "" when absent. */
-    static String mediaType(String header) {
+    public static String mediaType(String header) {
         if (header == null) {
             return "";
         }

@@ -1,5 +1,6 @@
 package dev.tessera.web.server;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,6 +55,29 @@ public final class BearerAuth {
         if (isWebSocketPath(request.path())) {
             String query = request.getParam("access_token");
             return query != null && matches(query);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a websocket handshake may pass: no token is configured, or it carries the right one in
+     * {@code Authorization} or, since browsers cannot set headers on a websocket, as {@code access_token} in
+     * the query.
+     */
+    public boolean acceptsWebSocket(MultiMap headers, String query) {
+        if (token == null) {
+            return true;
+        }
+        String header = headers.get(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return matches(header.substring(7).strip());
+        }
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("access_token=")) {
+                    return matches(java.net.URLDecoder.decode(pair.substring(13), StandardCharsets.UTF_8));
+                }
+            }
         }
         return false;
     }

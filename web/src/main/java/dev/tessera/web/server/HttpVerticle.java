@@ -63,7 +63,10 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+        contributors.forEach(c -> c.configure(options, context));
+        server = vertx.createHttpServer(options);
+        contributors.forEach(c -> c.configure(server, context));
         return server.requestHandler(router()).listen();
     }
 

@@ -1,5 +1,7 @@
 package dev.tessera.web.server;
 
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 
@@ -29,5 +31,16 @@ public interface RouteContributor {
      */
     default Map<String, Long> bodyLimits() {
         return Map.of();
+    }
+
+    /** Changes the HTTP server's options before it is created (e.g. websocket frame and message sizes). */
+    default void configure(HttpServerOptions options, ServerContext context) {
+    }
+
+    /**
+     * Adds handlers the router cannot hold, before the server listens: websocket handshakes
+     * ({@code server.webSocketHandshakeHandler}) and sockets. At most one contributor may take websockets.
+     */
+    default void configure(HttpServer server, ServerContext context) {
     }
 }

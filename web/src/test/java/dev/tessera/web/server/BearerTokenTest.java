@@ -93,7 +93,8 @@ class BearerTokenTest {
                     return get("/ws?access_token=" + TOKEN);
                 })
                 .onComplete(tc.succeeding(r -> tc.verify(() -> {
-                    // past the guard; no studio is mounted in this build, so the router has no route
+                    // past the guard; a plain GET is no websocket upgrade, so no route answers it (the handshake
+                    // handler checks the token of real upgrades the same way: BearerAuth.acceptsWebSocket)
                     assertEquals(404, r.statusCode());
                     tc.completeNow();
                 })));
