@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>One test rather than one per parser because Jazzer fuzzes one test per JVM, and starting a JVM with
  * Jazzer's agent costs far more than the seconds of fuzzing (about 80 s on the loaded 2-core build machine):
- * one JVM fuzzing 25 s spends about 5 s per parser, and coverage feedback steers the time to the parser
+ * one JVM fuzzing 10 s spends about 2 s per parser, and coverage feedback steers the time to the parser
  * whose branches are still new. In {@code scripts/test} it fuzzes (surefire execution {@code fuzz-test},
  * {@code JAZZER_FUZZ=1}); elsewhere it replays the seeds and kept findings under
  * {@code src/test/resources/dev/tessera/web/fuzz/ParserFuzzTestInputs/allParsers/}. Long runs, one parser
@@ -48,7 +48,7 @@ class ParserFuzzTest {
     }
 
     @MethodSource("seeds")
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "10s")
     void allParsers(byte[] input) {
         if (input.length == 0) {
             return;
