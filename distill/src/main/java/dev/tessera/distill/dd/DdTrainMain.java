@@ -59,7 +59,17 @@ public final class DdTrainMain {
         Engines.start();
         try (NDManager manager = NDManager.newBaseManager()) {
             Path teacherDir = a.path("--teacher", DEFAULT_TEACHER);
-            FactorizedArTransformer teacher = DdModels.teacher(teacherDir, manager);
+            FactorizedArTransformer teacher;
+            if (time > 0 && !Checkpoint.exists(teacherDir, "model") && !Checkpoint.exists(teacherDir, "image-ar")) {
+                // Timing only: speed does not depend on the weights.
+                System.out.println("timing with a randomly initialized teacher of the default size (none in " + teacherDir
+                        + ")");
+                dev.tessera.core.engine.Seeds.seedAll(1);
+                teacher = new FactorizedArTransformer(dev.tessera.image.ar.FactorizedArConfig.defaults());
+                teacher.initialize(manager);
+            } else {
+                teacher = DdModels.teacher(teacherDir, manager);
+            }
             if (a.has("--pairs")) {
                 makePairs(a, teacher, teacherDir, pairsDir, time, manager);
             } else {
@@ -77,7 +87,7 @@ public final class DdTrainMain {
         Path dir = time > 0 ? Files.createTempDirectory("dd-pairs-timing") : pairsDir;
         int batch = a.intValue("--batch", 32);
         JsonObject meta = new JsonObject().put("teacher", teacherDir.toString())
-                .put("teacherSha256", sha(teacherDir));
+                .put("teacherSha256", time > 0 ? "timing" : sha(teacherDir));
         long t0 = System.nanoTime();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("image-dd pairs").setInitialMax(n)
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" pairs", 1).build()) {
@@ -109,7 +119,14 @@ public final class DdTrainMain {
 
     private static void train(CommandLineArgs a, FactorizedArTransformer teacher, Path teacherDir, Path out,
                               Path pairsDir, int time) throws IOException {
-        DdPairs pairs = DdPairs.load(pairsDir);
+        DdPairs pairs;
+        if (time > 0 && !Files.exists(pairsDir.resolve(DdPairs.DATA))) {
+            // Timing only: a step costs the same whatever the tokens.
+            System.out.println("timing on 2,048 pairs of random tokens (no pairs in " + pairsDir + ")");
+            pairs = randomPairs(2_048, teacher.bits(), teacher.trunkConfig().tokens(), teacher.trunkConfig().numClasses());
+        } else {
+            pairs = DdPairs.load(pairsDir);
+        }
         DdTrainingConfig config = DdTrainingConfig.defaults();
         JsonObject overrides = new JsonObject();
         if (time > 0) {
@@ -153,6 +170,21 @@ public final class DdTrainMain {
                 deleteTree(run);
             }
         }
+    }
+
+    static DdPairs randomPairs(int n, int bits, int tokens, int numClasses) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        int[] classes = new int[n];
+        long[] seeds = new long[n];
+        short[] codes = new short[n * tokens];
+        for (int i = 0; i < n; i++) {
+            classes[i] = r.nextInt(numClasses);
+            seeds[i] = r.nextLong();
+        }
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (short) r.nextInt(1 << bits);
+        }
+        return new DdPairs(bits, tokens, classes, seeds, codes);
     }
 
     /** The teacher's class names ({@code classNames}, or {@code categories} as the image trainer exports them). */

@@ -109,7 +109,8 @@ public final class PairGenerator {
         if (Files.exists(metaFile)) {
             JsonObject old = new JsonObject(Files.readString(metaFile));
             for (String key : List.of("bits", "tokens", "seed", "nullShare", "odeSteps", "sampling")) {
-                if (!java.util.Objects.equals(old.getValue(key), m.getValue(key))) {
+                // compared as JSON text: a number read back may be an Integer where a Long was written
+                if (!io.vertx.core.json.Json.encode(old.getValue(key)).equals(io.vertx.core.json.Json.encode(m.getValue(key)))) {
                     throw new IllegalArgumentException("the pairs in " + dir + " were made with " + key + " = "
                             + old.getValue(key) + ", not " + m.getValue(key) + "; use another --out or the same settings");
                 }

@@ -6,7 +6,11 @@ import dev.tessera.image.sample.SampleSpec;
 import dev.tessera.image.sample.SamplingParams;
 import dev.tessera.image.sample.SubTokenSampling;
 import dev.tessera.image.sample.TokenListener;
+import dev.tessera.distill.dd.DdImageGenerator;
+import dev.tessera.distill.dd.DistilledImageVerticle;
+import dev.tessera.image.serve.ImageClasses;
 import dev.tessera.image.serve.ImageGenerator;
+import dev.tessera.image.serve.ImageVerticle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,7 +68,8 @@ final class GenerateCommand implements Runnable {
             footer = {"", "Examples:",
                 "  tessera generate image --class 0 --n 4 --seed 7",
                 "  tessera generate image --class 'Animals & Nature' --n 16 --cfg 2 --top-p 1 --out out/animals",
-                "  tessera generate image --n 4 --models /srv/tessera/models     # unconditional"})
+                "  tessera generate image --n 4 --models /srv/tessera/models     # unconditional",
+                "  tessera generate image --model image-dd --steps 1 --class 0 --n 16   # the one-step student"})
     static final class Image implements Callable<Integer> {
 
         @Option(names = "--class", paramLabel = "C",
@@ -103,6 +108,15 @@ final class GenerateCommand implements Runnable {
                 description = "Guide only the first N tokens; 0 = all. Default: ${DEFAULT-VALUE}.")
         int cfgInterval;
 
+        @Option(names = "--model", defaultValue = "image-ar", paramLabel = "NAME",
+                description = "image-ar (the AR model, token by token) or image-dd (its distilled-decoding student, "
+                        + "1 or 2 passes; no sampling settings). Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--steps", defaultValue = "1", paramLabel = "S",
+                description = "Passes of image-dd: 1 or 2. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
         @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
                 description = "Folder holding image-ar/ and image-tokenizer/. Default: ${DEFAULT-VALUE}.")
         Path models;
@@ -112,6 +126,13 @@ final class GenerateCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (model.equals(DistilledImageVerticle.NAME)) {
+                return callDistilled();
+            }
+            if (!model.equals(ImageVerticle.NAME)) {
+                throw new ParameterException(spec.commandLine(), "--model must be " + ImageVerticle.NAME + " or "
+                        + DistilledImageVerticle.NAME + ", got '" + model + "'");
+            }
             SamplingParams params = samplingParams();
             Path arDir = models.resolve(ImageGenerator.AR_DIR);
             Path tokenizerDir = models.resolve(ImageGenerator.TOKENIZER_DIR);
@@ -124,7 +145,7 @@ final class GenerateCommand implements Runnable {
             Engines.start();
             Engines.applyThreadSettings(); // libtorch keeps the intra-op count per thread
             try (ImageGenerator generator = ImageGenerator.load(arDir, tokenizerDir)) {
-                int classId = classId(generator);
+                int classId = classId(generator.classes());
                 Files.createDirectories(out);
                 String what = classId == generator.nullClass() ? "unconditional"
                         : "class " + classId + (generator.className(classId) == null ? ""
@@ -149,6 +170,42 @@ final class GenerateCommand implements Runnable {
                 int columns = (int) Math.ceil(Math.sqrt(n));
                 Files.write(sheet, RgbImage.sheet(images, columns, 2).toPng());
                 stdout.printf("wrote %d image(s) and the contact sheet %s%n", n, sheet);
+                stdout.flush();
+            }
+            return 0;
+        }
+
+        /** {@code --model image-dd}: all N images in one batch of 1 or 2 student passes. */
+        private Integer callDistilled() throws IOException {
+            if (steps != 1 && steps != 2) {
+                throw new ParameterException(spec.commandLine(), "--steps must be 1 or 2 for image-dd, got " + steps);
+            }
+            if (n < 1 || n > 256) {
+                throw new ParameterException(spec.commandLine(), "--n must be in 1..256, got " + n);
+            }
+            PrintWriter stdout = spec.commandLine().getOut();
+            long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53);
+            Engines.start();
+            Engines.applyThreadSettings();
+            try (DdImageGenerator generator = DdImageGenerator.load(models.resolve(DdImageGenerator.DIR),
+                    models.resolve(ImageGenerator.TOKENIZER_DIR))) {
+                int classId = classId(generator.classes());
+                Files.createDirectories(out);
+                List<SampleSpec> specs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    specs.add(new SampleSpec(classId, s, i, SamplingParams.PLAIN));
+                }
+                long t0 = System.nanoTime();
+                List<RgbImage> images = generator.decode(java.util.Arrays.asList(generator.sampleTokens(specs, steps)));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                for (int i = 0; i < n; i++) {
+                    Files.write(out.resolve("image-" + s + "-" + i + ".png"), images.get(i).toPng());
+                }
+                Path sheet = out.resolve("sheet-" + s + ".png");
+                Files.write(sheet, RgbImage.sheet(images, (int) Math.ceil(Math.sqrt(n)), 2).toPng());
+                stdout.printf(Locale.ROOT, "image-dd, %d step(s), class %s, seed %d: %d image(s) in %.2f s; wrote them and "
+                        + "the contact sheet %s%n", steps, classId == generator.classes().nullClass() ? "none"
+                        : Integer.toString(classId), s, n, seconds, sheet);
                 stdout.flush();
             }
             return 0;
@@ -184,12 +241,12 @@ final class GenerateCommand implements Runnable {
             }
         }
 
-        private int classId(ImageGenerator generator) {
+        private int classId(ImageClasses classes) {
             if (classOption == null) {
-                return generator.nullClass();
+                return classes.nullClass();
             }
             try {
-                return generator.classId(classOption);
+                return classes.classId(classOption);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--class: " + e.getMessage());
             }
