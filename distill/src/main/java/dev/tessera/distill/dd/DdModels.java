@@ -61,4 +61,20 @@ public final class DdModels {
         BlockCheckpoints.load(s, loaded.tensors());
         return s;
     }
+
+    /**
+     * Writes the untrained student of {@code teacher} (its weights, the least-squares input, a zero marker) as
+     * {@code dir/model}: the serving layout, for smoke tests and for timing the serving path before training.
+     */
+    public static void writeUntrainedStudent(Path dir, FactorizedArTransformer teacher, List<String> classNames)
+            throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            DdStudent s = new DdStudent(DdStudentConfig.of(teacher.config()));
+            s.initialize(m);
+            s.initializeFrom(teacher);
+            BlockCheckpoints.save(dir, STUDENT, s, s.config().toJson()
+                    .put("classNames", new io.vertx.core.json.JsonArray(List.copyOf(classNames))), java.util.Map.of(
+                    "note", "untrained: the teacher's weights"));
+        }
+    }
 }

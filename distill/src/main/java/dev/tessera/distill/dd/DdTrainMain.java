@@ -89,6 +89,7 @@ public final class DdTrainMain {
         JsonObject meta = new JsonObject().put("teacher", teacherDir.toString())
                 .put("teacherSha256", time > 0 ? "timing" : sha(teacherDir));
         long t0 = System.nanoTime();
+        double cpu0 = processCpuSeconds();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("image-dd pairs").setInitialMax(n)
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" pairs", 1).build()) {
             int[] start = {-1};
@@ -99,10 +100,12 @@ public final class DdTrainMain {
                 bar.stepTo(have);
             });
             double s = (System.nanoTime() - t0) / 1e9;
+            double cpu = processCpuSeconds() - cpu0;
             int made = n - start[0];
-            System.out.printf(Locale.ROOT, "%d pairs in %s (%d made in %.1f s, %.3f s/pair, batch %d, %d Euler steps, "
-                    + "%d intra-op threads)%n", n, time > 0 ? "a scratch folder" : dir, made, s,
-                    made > 0 ? s / made : 0, batch, g.odeSteps(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
+            System.out.printf(Locale.ROOT, "%d pairs in %s (%d made in %.1f s wall, %.3f s/pair; %.1f s of CPU, %.3f "
+                    + "CPU s/pair; batch %d, %d Euler steps, %d intra-op threads)%n", n, time > 0 ? "a scratch folder" : dir,
+                    made, s, made > 0 ? s / made : 0, cpu, made > 0 ? cpu / made : 0, batch, g.odeSteps(),
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads());
         } finally {
             if (time > 0) {
                 Files.deleteIfExists(dir.resolve(DdPairs.DATA));
@@ -150,13 +153,15 @@ public final class DdTrainMain {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(trainer::cancel, "cancel-image-dd"));
             long t0 = System.nanoTime();
+            double cpu0 = processCpuSeconds();
             long first = trainer.step();
             TrainingResult result = trainer.fit();
             double s = (System.nanoTime() - t0) / 1e9;
             if (time > 0) {
-                System.out.printf(Locale.ROOT, "timing: %d steps in %.1f s, %.2f s/step (first included), batch %d, "
-                        + "%d parameters, %d intra-op threads%n", time, s, s / time, config.batch(),
-                        trainer.parameters().count(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                double cpu = processCpuSeconds() - cpu0;
+                System.out.printf(Locale.ROOT, "timing: %d steps in %.1f s wall, %.2f s/step; %.1f s of CPU, %.2f CPU s/step "
+                        + "(first included), batch %d, %d parameters, %d intra-op threads%n", time, s, s / time, cpu,
+                        cpu / time, config.batch(), trainer.parameters().count(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
                 return;
             }
             JsonObject c = sc.toJson().put("classNames", teacherClassNames(teacherDir)).put("training", new JsonObject().put("step", result.step())
@@ -170,6 +175,15 @@ public final class DdTrainMain {
                 deleteTree(run);
             }
         }
+    }
+
+    /**
+     * CPU seconds of this process so far: on a machine shared with other jobs, wall time says more about the
+     * neighbours than about the work.
+     */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     static DdPairs randomPairs(int n, int bits, int tokens, int numClasses) {

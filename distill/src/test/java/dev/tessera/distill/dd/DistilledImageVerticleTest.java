@@ -13,13 +13,10 @@ import dev.tessera.core.bus.ModelProviders;
 import dev.tessera.core.bus.ModelRegistry;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.engine.Engines;
-import dev.tessera.image.ar.FactorizedArTransformer;
-import dev.tessera.image.nn.BlockCheckpoints;
 import dev.tessera.image.sample.RgbImage;
 import dev.tessera.image.serve.TinyImageModels;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -47,13 +44,8 @@ class DistilledImageVerticleTest {
         Engines.start();
         TinyImageModels.write(models, 3, false);
         try (NDManager m = NDManager.newBaseManager()) {
-            FactorizedArTransformer teacher = TinyImageModels.factorized(m, 4);
-            DdStudent s = new DdStudent(DdStudentConfig.of(teacher.config()));
-            s.initialize(m);
-            s.initializeFrom(teacher);
-            BlockCheckpoints.save(models.resolve(DdImageGenerator.DIR), DdModels.STUDENT, s,
-                    s.config().toJson().put("classNames", new JsonArray(TinyImageModels.CLASS_NAMES)),
-                    Map.of("note", "tiny untrained student"));
+            DdModels.writeUntrainedStudent(models.resolve(DdImageGenerator.DIR), TinyImageModels.factorized(m, 4),
+                    TinyImageModels.CLASS_NAMES);
         }
     }
 
