@@ -35,6 +35,25 @@ public final class ModelRegistry {
         return map().compose(m -> m.remove(name + "@" + node)).mapEmpty();
     }
 
+    /**
+     * Where a request that names model {@code name} goes: the address of that model's verticle, so that a
+     * front end routes by the request's {@code model} (several models may share a family, e.g. the image AR
+     * model on {@code tessera.image.generate} and its distilled student on
+     * {@code tessera.distill.image.generate}). Fails with {@code bad_input} on {@code model}, listing the
+     * deployed models, when none of that name reported within {@link #STALE_MILLIS}.
+     */
+    public Future<String> addressOf(String name) {
+        return list().compose(all -> {
+            for (ModelStatus s : all) {
+                if (s.name().equals(name)) {
+                    return Future.succeededFuture(s.address());
+                }
+            }
+            return Future.failedFuture(JobFailure.badInput("model", "no model named '" + name + "' is deployed; models: "
+                    + all.stream().map(ModelStatus::name).distinct().toList()));
+        });
+    }
+
     /** Every model that reported within {@link #STALE_MILLIS}, sorted by name then node. */
     public Future<List<ModelStatus>> list() {
         long now = System.currentTimeMillis();

@@ -97,18 +97,30 @@ public final class TokenizerEvaluation {
      */
     public static float[] decodeRandomTokens(LfqTokenizer tokenizer, int n, long seed, NDManager manager, int batch) {
         SplittableRandom random = new SplittableRandom(seed);
+        long codes = 1L << tokenizer.config().bits();
+        long[] t = new long[n * tokenizer.config().tokens()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = random.nextLong(codes);
+        }
+        return decodeTokens(tokenizer, t, manager, batch);
+    }
+
+    /**
+     * Images of token grids, {@code batch} at a time, without gradients.
+     *
+     * @param tokens {@code (n, g^2)} raster-order indices, row-major
+     * @return {@code (n, 3, S, S)} in [0, 1]
+     */
+    public static float[] decodeTokens(LfqTokenizer tokenizer, long[] tokens, NDManager manager, int batch) {
         int s = tokenizer.config().imageSize();
         int per = 3 * s * s;
         int g2 = tokenizer.config().tokens();
-        long codes = 1L << tokenizer.config().bits();
+        int n = tokens.length / g2;
         float[] out = new float[n * per];
         NoGradient.call(() -> {
             for (int from = 0; from < n; from += batch) {
                 int count = Math.min(batch, n - from);
-                long[] t = new long[count * g2];
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = random.nextLong(codes);
-                }
+                long[] t = java.util.Arrays.copyOfRange(tokens, from * g2, (from + count) * g2);
                 try (NDManager m = manager.newSubManager()) {
                     ParameterStore ps = new ParameterStore(m, false);
                     NDArray images = tokenizer.detokenize(ps, m.create(t, new Shape(count, g2)));

@@ -75,6 +75,14 @@ public final class TokenSampler {
      *     stopped the run, the tokens not drawn are -1
      */
     public long[][] sample(NDManager manager, List<SampleSpec> specs, TokenListener listener) {
+        return sample(manager, specs, listener, SubTokenDraw.ANCESTRAL);
+    }
+
+    /**
+     * As {@link #sample(NDManager, List, TokenListener)}, each sub-token's value chosen by {@code draw} from
+     * its distribution (CFG, temperature, top-k, top-p applied).
+     */
+    public long[][] sample(NDManager manager, List<SampleSpec> specs, TokenListener listener, SubTokenDraw draw) {
         int b = specs.size();
         int nullClass = model.trunkConfig().nullClass();
         if (b == 0) {
@@ -123,8 +131,9 @@ public final class TokenSampler {
                         SamplingParams p = specs.get(i).params();
                         SubTokenSampling s = p.subToken(m);
                         boolean guide = twin[i] >= 0 && s.guided() && p.guides(t);
-                        int value = samplers[m].sample(logits, i * v, guide ? logits : null,
-                                guide ? twin[i] * v : 0, s, random[i]);
+                        double[] probs = samplers[m].probabilities(logits, i * v, guide ? logits : null,
+                                guide ? twin[i] * v : 0, s);
+                        int value = draw.draw(i, t, m, probs, random[i]);
                         subTokens[i][m] = value;
                         drawn[i] = value;
                         if (twin[i] >= 0) {

@@ -195,30 +195,22 @@ public final class ImageGenerator implements AutoCloseable {
      * @throws IllegalArgumentException naming the classes there are
      */
     public int classId(String nameOrIndex) {
-        String s = nameOrIndex.strip();
-        if (s.matches("\\d{1,9}")) {
-            int i = Integer.parseInt(s);
-            if (i < numClasses()) {
-                return i;
-            }
-        }
-        for (int i = 0; i < classNames.size(); i++) {
-            if (classNames.get(i).equalsIgnoreCase(s)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("unknown class '" + nameOrIndex + "'; expected " + classChoices());
+        return classes().classId(nameOrIndex);
     }
 
     /** The classes there are, for messages: {@code 0..9} and the names when the model has them. */
     public String classChoices() {
-        String range = "an index in 0.." + (numClasses() - 1);
-        return classNames.isEmpty() ? range : range + " or one of " + String.join(", ", classNames);
+        return classes().choices();
     }
 
     /** The name of class {@code id}, or null for the null class or a model without names. */
     public String className(int id) {
-        return id < classNames.size() ? classNames.get(id) : null;
+        return classes().name(id);
+    }
+
+    /** The model's classes and their names. */
+    public ImageClasses classes() {
+        return new ImageClasses(numClasses(), classNames);
     }
 
     /** Samples token grids; see {@link TokenSampler#sample}. */

@@ -44,7 +44,7 @@ public record ImageRequest(int classId, int count, long seed, SamplingParams par
             "cfgInterval", "previewEvery");
 
     /** Seeds drawn for requests without one stay below 2^53, so JavaScript clients can send them back exactly. */
-    static final long RANDOM_SEED_BOUND = 1L << 53;
+    public static final long RANDOM_SEED_BOUND = 1L << 53;
 
     /** The largest seed a form offers: the same bound, so a seed survives a round trip through JavaScript. */
     public static final long MAX_SEED = RANDOM_SEED_BOUND - 1;
@@ -75,7 +75,7 @@ public record ImageRequest(int classId, int count, long seed, SamplingParams par
             String key = unknown.iterator().next();
             throw JobFailure.badInput(key, "unknown parameter '" + key + "'; known: " + new TreeSet<>(KEYS));
         }
-        int classId = classId(p.getValue("class"), generator);
+        int classId = classId(p.getValue("class"), generator.classes());
         long count = wholeNumber(p, "count", 1, 1, maxCount);
         long seed = p.getValue("seed") == null ? ThreadLocalRandom.current().nextLong(RANDOM_SEED_BOUND)
                 : wholeNumber(p, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -104,27 +104,32 @@ public record ImageRequest(int classId, int count, long seed, SamplingParams par
                 new SamplingParams(pre, post, cfgInterval), previewEvery);
     }
 
-    private static int classId(Object v, ImageGenerator generator) {
+    /**
+     * The {@code class} param: an index, a name, or null (unconditional); a {@code bad_input} on
+     * {@code class} otherwise. Shared by every image model's request.
+     */
+    public static int classId(Object v, ImageClasses classes) {
         if (v == null) {
-            return generator.nullClass();
+            return classes.nullClass();
         }
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
             long i = n.longValue();
-            if (i >= 0 && i < generator.numClasses()) {
+            if (i >= 0 && i < classes.numClasses()) {
                 return (int) i;
             }
         } else if (v instanceof String s) {
             try {
-                return generator.classId(s);
+                return classes.classId(s);
             } catch (IllegalArgumentException e) {
                 throw JobFailure.badInput("class", e.getMessage());
             }
         }
-        throw JobFailure.badInput("class", "class must be " + generator.classChoices()
+        throw JobFailure.badInput("class", "class must be " + classes.choices()
                 + ", or null for an unconditional image; got " + v);
     }
 
-    private static long wholeNumber(JsonObject p, String key, long fallback, long min, long max) {
+    /** A whole-number param in {@code [min, max]}, {@code fallback} when absent; a {@code bad_input} naming it otherwise. */
+    public static long wholeNumber(JsonObject p, String key, long fallback, long min, long max) {
         Object v = p.getValue(key);
         if (v == null) {
             return fallback;

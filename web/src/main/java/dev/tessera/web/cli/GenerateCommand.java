@@ -6,7 +6,11 @@ import dev.tessera.image.sample.SampleSpec;
 import dev.tessera.image.sample.SamplingParams;
 import dev.tessera.image.sample.SubTokenSampling;
 import dev.tessera.image.sample.TokenListener;
+import dev.tessera.distill.dd.DdImageGenerator;
+import dev.tessera.distill.dd.DistilledImageVerticle;
+import dev.tessera.image.serve.ImageClasses;
 import dev.tessera.image.serve.ImageGenerator;
+import dev.tessera.image.serve.ImageVerticle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,7 +69,8 @@ final class GenerateCommand implements Runnable {
                 "  tessera generate image --class 0 --n 4 --seed 7",
                 "  tessera generate image --class 'Animals & Nature' --n 16 --cfg 2 --top-p 1 --out out/animals",
                 "  tessera generate image --n 4 --models /srv/tessera/models     # unconditional",
-                "  tessera generate image --per-category 4 --seed 1 --contact-sheet docs/image-samples.png"})
+                "  tessera generate image --per-category 4 --seed 1 --contact-sheet docs/image-samples.png",
+                "  tessera generate image --model image-dd --steps 1 --class 0 --n 16   # the one-step student"})
     static final class Image implements Callable<Integer> {
 
         @Option(names = "--class", paramLabel = "C",
@@ -113,6 +118,15 @@ final class GenerateCommand implements Runnable {
                 description = "With --per-category: the labelled sheet's file. Default: <out>/categories-<seed>.png.")
         Path contactSheet;
 
+        @Option(names = "--model", defaultValue = "image-ar", paramLabel = "NAME",
+                description = "image-ar (the AR model, token by token) or image-dd (its distilled-decoding student, "
+                        + "1 or 2 passes; no sampling settings). Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--steps", defaultValue = "1", paramLabel = "S",
+                description = "Passes of image-dd: 1 or 2. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
         @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
                 description = "Folder holding image-ar/ and image-tokenizer/. Default: ${DEFAULT-VALUE}.")
         Path models;
@@ -122,6 +136,13 @@ final class GenerateCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (model.equals(DistilledImageVerticle.NAME)) {
+                return callDistilled();
+            }
+            if (!model.equals(ImageVerticle.NAME)) {
+                throw new ParameterException(spec.commandLine(), "--model must be " + ImageVerticle.NAME + " or "
+                        + DistilledImageVerticle.NAME + ", got '" + model + "'");
+            }
             SamplingParams params = samplingParams();
             Path arDir = models.resolve(ImageGenerator.AR_DIR);
             Path tokenizerDir = models.resolve(ImageGenerator.TOKENIZER_DIR);
@@ -137,7 +158,7 @@ final class GenerateCommand implements Runnable {
                 if (perCategory != null) {
                     return perCategory(generator, params, s, stdout, err);
                 }
-                int classId = classId(generator);
+                int classId = classId(generator.classes());
                 Files.createDirectories(out);
                 String what = classId == generator.nullClass() ? "unconditional"
                         : "class " + classId + (generator.className(classId) == null ? ""
@@ -203,6 +224,42 @@ final class GenerateCommand implements Runnable {
             return 0;
         }
 
+        /** {@code --model image-dd}: all N images in one batch of 1 or 2 student passes. */
+        private Integer callDistilled() throws IOException {
+            if (steps != 1 && steps != 2) {
+                throw new ParameterException(spec.commandLine(), "--steps must be 1 or 2 for image-dd, got " + steps);
+            }
+            if (n < 1 || n > 256) {
+                throw new ParameterException(spec.commandLine(), "--n must be in 1..256, got " + n);
+            }
+            PrintWriter stdout = spec.commandLine().getOut();
+            long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53);
+            Engines.start();
+            Engines.applyThreadSettings();
+            try (DdImageGenerator generator = DdImageGenerator.load(models.resolve(DdImageGenerator.DIR),
+                    models.resolve(ImageGenerator.TOKENIZER_DIR))) {
+                int classId = classId(generator.classes());
+                Files.createDirectories(out);
+                List<SampleSpec> specs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    specs.add(new SampleSpec(classId, s, i, SamplingParams.PLAIN));
+                }
+                long t0 = System.nanoTime();
+                List<RgbImage> images = generator.decode(java.util.Arrays.asList(generator.sampleTokens(specs, steps)));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                for (int i = 0; i < n; i++) {
+                    Files.write(out.resolve("image-" + s + "-" + i + ".png"), images.get(i).toPng());
+                }
+                Path sheet = out.resolve("sheet-" + s + ".png");
+                Files.write(sheet, RgbImage.sheet(images, (int) Math.ceil(Math.sqrt(n)), 2).toPng());
+                stdout.printf(Locale.ROOT, "image-dd, %d step(s), class %s, seed %d: %d image(s) in %.2f s; wrote them and "
+                        + "the contact sheet %s%n", steps, classId == generator.classes().nullClass() ? "none"
+                        : Integer.toString(classId), s, n, seconds, sheet);
+                stdout.flush();
+            }
+            return 0;
+        }
+
         /** One image's tokens, with a progress bar over its tokens when there is a terminal. */
         private static long[] sample(ImageGenerator generator, SampleSpec image, String task) {
             if (System.console() == null) {
@@ -242,12 +299,12 @@ final class GenerateCommand implements Runnable {
             }
         }
 
-        private int classId(ImageGenerator generator) {
+        private int classId(ImageClasses classes) {
             if (classOption == null) {
-                return generator.nullClass();
+                return classes.nullClass();
             }
             try {
-                return generator.classId(classOption);
+                return classes.classId(classOption);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--class: " + e.getMessage());
             }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.core.engine.Engines;
+import dev.tessera.distill.dd.DdImageGenerator;
+import dev.tessera.distill.dd.DdModels;
 import dev.tessera.image.sample.RgbImage;
 import dev.tessera.image.serve.TinyImageModels;
 import dev.tessera.web.cli.TesseraCommandTest.Run;
@@ -36,6 +38,29 @@ class GenerateCommandTest {
     static void installTinyModels() throws IOException {
         Engines.start(); // before the first tensor, so that the engine's thread settings take effect
         TinyImageModels.write(models, 3, false);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            DdModels.writeUntrainedStudent(models.resolve(DdImageGenerator.DIR), TinyImageModels.factorized(m, 4),
+                    TinyImageModels.CLASS_NAMES);
+        }
+    }
+
+    @Test
+    void theDistilledStudentMakesAllImagesInOneOrTwoPasses() throws IOException {
+        Path out = work.resolve("dd");
+        Run r = generate(out, "--model", "image-dd", "--steps", "2", "--n", "3", "--seed", "5", "--class", "star");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("image-dd, 2 step(s), class 3, seed 5: 3 image(s)"), r.out());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(32, RgbImage.readPng(Files.readAllBytes(out.resolve("image-5-" + i + ".png"))).width());
+        }
+        Run again = generate(work.resolve("dd1"), "--model", "image-dd", "--n", "1", "--seed", "5", "--class", "3");
+        assertEquals(0, again.exitCode(), again.err());
+        Run bad = generate(work.resolve("dd2"), "--model", "image-dd", "--steps", "3");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--steps must be 1 or 2"), bad.err());
+        Run unknown = generate(work.resolve("dd3"), "--model", "image-xl");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--model must be image-ar or image-dd"), unknown.err());
     }
 
     private Run generate(Path out, String... extra) {
