@@ -36,7 +36,8 @@ import java.util.zip.ZipOutputStream;
  * in, PNGs out, through the image model on the bus ({@code tessera.image.generate}, {@code ImageVerticle}).
  *
  * <ul>
- *   <li>{@code model}: {@code image-ar} (the default; the only image model so far); another name is 404.
+ *   <li>{@code model}: {@code image-ar} (the default) or {@code image-dd} (the distilled student: {@code params.steps}
+ *       1 or 2, no sampling settings); another name is 404.
  *       {@code params}: the model's sampling settings ({@code class}, {@code temperature}, {@code topK},
  *       {@code topP}, {@code cfgScale}, {@code cfgInterval}; see {@code ImageRequest}), checked by the
  *       model: a bad value is 400 naming it in {@code details.fields}, an unknown class 400 listing the
@@ -63,7 +64,8 @@ public final class ImageRoutes implements RouteContributor {
     public static final String PNG = "image/png";
     public static final String ZIP = "application/zip";
     /** Image models by name and their bus address; the distilled one-step student joins here. */
-    static final Map<String, String> MODELS = Map.of(ImageVerticle.NAME, Addresses.IMAGE_GENERATE);
+    static final Map<String, String> MODELS = Map.of(ImageVerticle.NAME, Addresses.IMAGE_GENERATE,
+            "image-dd", Addresses.DISTILL_IMAGE_GENERATE);
     static final Set<String> BODY_KEYS = Set.of("model", "params", "n", "seed", "format", "timeoutMs");
     /** Set by the top-level fields or meaningless without the studio, so refused inside {@code params}. */
     static final Map<String, String> RESERVED_PARAMS = Map.of("count", "send n (1.." + MAX_N + ") at the top level",
