@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 /**
- * The image AR model as a {@link ModelProvider}: installed when {@code <models>/image-ar/model.safetensors}
- * and {@code <models>/image-tokenizer/model.safetensors} exist; listed in image-gen's
+ * The image AR model as a {@link ModelProvider}: installed when {@code <models>/image-ar/image-ar.safetensors}
+ * and {@code <models>/image-tokenizer/lfq-tokenizer.safetensors} exist; listed in image-gen's
  * {@code META-INF/services/dev.tessera.core.bus.ModelProvider}.
  */
 public final class ImageModelProvider implements ModelProvider {

@@ -261,10 +261,11 @@ class ImageVerticleTest {
         assertTrue(p.isInstalled(models));
         assertFalse(p.isInstalled(empty));
         Files.createDirectories(empty.resolve("image-ar"));
-        Files.copy(models.resolve("image-ar/model.safetensors"), empty.resolve("image-ar/model.safetensors"));
+        String ar = ImageGenerator.AR_CHECKPOINT + ".safetensors";
+        Files.copy(models.resolve("image-ar").resolve(ar), empty.resolve("image-ar").resolve(ar));
         assertFalse(p.isInstalled(empty), "the tokenizer is missing");
         IOException e = assertThrows(IOException.class, () -> ImageGenerator.load(empty));
         assertTrue(e.getMessage().contains("tessera train image-tokenizer"), e.getMessage());
-        assertTrue(e.getMessage().contains(empty.resolve("image-tokenizer/model.safetensors").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(empty.resolve("image-tokenizer").resolve(ImageGenerator.TOKENIZER_CHECKPOINT + ".safetensors").toString()), e.getMessage());
     }
 }
