@@ -88,7 +88,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** The decoded body: the blob for the model and the samples the reply will have. */
-    record Input(Blob blob, long samples) {
+    public record Input(Blob blob, long samples) {
     }
 
     @Override
@@ -191,7 +191,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** A WAV body: decoded, checked for the model's rate and the length limit; mono samples for the model. */
-    static Input fromWav(byte[] bytes) {
+    public static Input fromWav(byte[] bytes) {
         WavAudio audio;
         try {
             audio = new WavReader(VocodeLimits.MAX_SECONDS).read(bytes);
@@ -213,7 +213,7 @@ public final class VocodeRoutes implements RouteContributor {
     }
 
     /** An .npy body: a strict parse, then the (80, frames) shape and the length limit. */
-    static Input fromNpy(byte[] bytes) {
+    public static Input fromNpy(byte[] bytes) {
         Npy.Array array;
         try {
             array = Npy.read(bytes);

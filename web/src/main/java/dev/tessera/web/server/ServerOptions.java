@@ -1,6 +1,7 @@
 package dev.tessera.web.server;
 
 import dev.tessera.core.cluster.NodeOptions;
+import dev.tessera.web.jobs.BatchRunner;
 import java.nio.file.Path;
 
 /**
@@ -13,12 +14,29 @@ import java.nio.file.Path;
  * @param http serve HTTP; false makes a models-only node that another node's front end reaches over a cluster
  * @param token bearer token for mutating requests and {@code /ws}; null or blank for none
  * @param probe also deploy the diagnostic probe model ({@code tessera.probe.infer}), which needs no files
+ * @param batch the job store and folders of batch rendering; null for a node without them
  */
 public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
-                            boolean probe) {
+                            boolean probe, BatchOptions batch) {
+
+    /**
+     * Batch rendering on this node.
+     *
+     * @param store the job store's URL: {@code sqlite:PATH} or {@code postgres://user:password@host:port/db}
+     * @param outputs where outputs are written, one folder per batch
+     * @param inputs where audio items' {@code input} paths are read from; null accepts inline inputs only
+     * @param runner leases, heartbeats and items in flight per model
+     */
+    public record BatchOptions(String store, Path outputs, Path inputs, BatchRunner.Settings runner) {
+    }
 
     public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
-        this(host, port, modelsDir, node, http, token, false);
+        this(host, port, modelsDir, node, http, token, false, null);
+    }
+
+    public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
+                         boolean probe) {
+        this(host, port, modelsDir, node, http, token, probe, null);
     }
 
     public ServerOptions {
@@ -36,10 +54,14 @@ public record ServerOptions(String host, int port, Path modelsDir, NodeOptions n
     }
 
     public ServerOptions withToken(String newToken) {
-        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe);
+        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe, batch);
     }
 
     public ServerOptions withProbe(boolean withProbe) {
-        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe);
+        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe, batch);
+    }
+
+    public ServerOptions withBatch(BatchOptions newBatch) {
+        return new ServerOptions(host, port, modelsDir, node, http, token, probe, newBatch);
     }
 }
