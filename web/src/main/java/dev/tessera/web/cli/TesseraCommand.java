@@ -43,6 +43,7 @@ import picocli.CommandLine;
                 VocodeCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                RenderCommand.class,
         })
 public final class TesseraCommand implements Runnable {
 
