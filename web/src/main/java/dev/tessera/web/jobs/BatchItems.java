@@ -242,14 +242,8 @@ public final class BatchItems {
                         + new TreeSet<>(AUDIO_KEYS));
             }
         }
-        JsonObject settings = new JsonObject().put("model", model);
-        for (String key : List.of("steps", "sampler", "seed")) {
-            if (p.containsKey(key)) {
-                settings.put(key, p.getValue(key));
-            }
-        }
         if (VocodeSettings.MODELS.contains(model)) {
-            VocodeSettings.fromParams(settings);
+            vocodeSettings(p, model);
         }
         input(p, inputs);
         return p.copy();
@@ -336,12 +330,17 @@ public final class BatchItems {
         if (IMAGE.equals(item.kind())) {
             return TesseraPayload.of(p.copy().put("count", 1).put("previewEvery", 0));
         }
-        JsonObject settings = new JsonObject().put("model", item.model());
+        return TesseraPayload.of(vocodeSettings(p, item.model()).toParams(), input(p, inputs).blob());
+    }
+
+    /** The vocoder settings of an audio item's params (its input keys aside). */
+    private static VocodeSettings vocodeSettings(JsonObject p, String model) {
+        JsonObject settings = new JsonObject().put("model", model);
         for (String key : List.of("steps", "sampler", "seed")) {
             if (p.containsKey(key)) {
                 settings.put(key, p.getValue(key));
             }
         }
-        return TesseraPayload.of(VocodeSettings.fromParams(settings).toParams(), input(p, inputs).blob());
+        return VocodeSettings.fromParams(settings);
     }
 }

@@ -216,15 +216,19 @@ final class SqlJobStore implements JobStore {
                     if (rows.isEmpty()) {
                         return Future.succeededFuture(Optional.<Lease>empty());
                     }
-                    Map<String, Object> r = rows.get(0);
-                    Lease lease = new Lease((String) r.get("id"), (String) r.get("batch_id"),
-                            (int) Sql.longOf(r, "idx", 0), (String) r.get("kind"), (String) r.get("model"),
-                            (String) r.get("lane"), new JsonObject((String) r.get("params")), (String) r.get("output"),
-                            (int) Sql.longOf(r, "attempts", 0), token);
+                    Lease lease = lease(rows.get(0), token);
                     return tx.update("INSERT INTO attempts (token, item_id, attempt, owner, started_at) "
                                     + "VALUES (?, ?, ?, ?, ?)", token, lease.itemId(), (long) lease.attempt(), owner, now)
                             .map(n -> Optional.of(lease));
                 }));
+    }
+
+    /** A lease from an item row (id, batch_id, idx, kind, model, lane, params, output, attempts). */
+    private static Lease lease(Map<String, Object> r, String token) {
+        return new Lease((String) r.get("id"), (String) r.get("batch_id"), (int) Sql.longOf(r, "idx", 0),
+                (String) r.get("kind"), (String) r.get("model"), (String) r.get("lane"),
+                new JsonObject((String) r.get("params")), (String) r.get("output"), (int) Sql.longOf(r, "attempts", 0),
+                token);
     }
 
     @Override
@@ -281,10 +285,7 @@ final class SqlJobStore implements JobStore {
                     List<Lease> abandoned = new ArrayList<>();
                     Future<Void> chain = Future.succeededFuture();
                     for (Map<String, Object> r : rows) {
-                        Lease lease = new Lease((String) r.get("id"), (String) r.get("batch_id"),
-                                (int) Sql.longOf(r, "idx", 0), (String) r.get("kind"), (String) r.get("model"),
-                                (String) r.get("lane"), new JsonObject((String) r.get("params")), (String) r.get("output"),
-                                (int) Sql.longOf(r, "attempts", 0), (String) r.get("lease_token"));
+                        Lease lease = lease(r, (String) r.get("lease_token"));
                         abandoned.add(lease);
                         boolean out = lease.attempt() >= MAX_ATTEMPTS;
                         chain = chain

@@ -81,7 +81,7 @@ class BatchCrashTest {
         HttpResponse<String> created = send(port, HttpRequest.newBuilder(uri(port, BatchRoutes.PATH))
                 .header("Content-Type", "application/json").header(BatchRoutes.IDEMPOTENCY_KEY, "crash-test")
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("items", items).encode())));
-        assertEquals(202, created.statusCode(), created.body());
+        assertEquals(202, created.statusCode(), created.body() + logs());
         String id = new JsonObject(created.body()).getString("id");
 
         // Kill once some items are done and others are running.
