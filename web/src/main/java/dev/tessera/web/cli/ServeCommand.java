@@ -6,6 +6,8 @@ import dev.tessera.web.server.ClientAdmission;
 import dev.tessera.web.server.HttpProtection;
 import dev.tessera.web.server.ServerOptions;
 import dev.tessera.web.server.TesseraServer;
+import dev.tessera.web.jobs.BatchRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,30 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
                     + "429 with Retry-After. 0 = no limit (e.g. behind a proxy that limits). Default: ${DEFAULT-VALUE}.")
     int maxCallsPerClient;
 
+    @Option(names = "--store", defaultValue = "sqlite:jobs/jobs.db", paramLabel = "URL",
+            description = "Job store of batch rendering: sqlite:PATH (one server per file) or "
+                    + "postgres://user:password@host:port/database (shared by a cluster). Default: ${DEFAULT-VALUE}.")
+    String store;
+
+    @Option(names = "--outputs", defaultValue = "jobs/outputs", paramLabel = "DIR",
+            description = "Where batch outputs are written, one folder per batch. Default: ${DEFAULT-VALUE}.")
+    Path outputs;
+
+    @Option(names = "--inputs", paramLabel = "DIR",
+            description = "Folder that audio batch items may name files in (params.input); without it, audio "
+                    + "inputs must be inline (params.wav or params.npy, base64).")
+    Path inputs;
+
+    @Option(names = "--batch-inflight", defaultValue = "2", paramLabel = "N",
+            description = "Batch items in flight per model, so interactive requests wait behind at most N. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int batchInflight;
+
+    @Option(names = "--batch-lease-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Lease of a running batch item; renewed every MS/6, requeued when it expires (another "
+                    + "node died holding it). Default: ${DEFAULT-VALUE}.")
+    long leaseMs;
+
     @Spec
     CommandSpec spec;
 
@@ -156,7 +182,19 @@ final class ServeCommand implements Callable<Integer>, DynamicHelp {
             throw new ParameterException(spec.commandLine(), "--cors-origin: " + e.getMessage());
         }
         NodeOptions node = cluster ? NodeOptions.cluster(clusterHost, clusterPort, members) : NodeOptions.local();
-        return new ServerOptions(host, port, models, node, !noHttp, token, probe, protection);
+        if (batchInflight < 1 || batchInflight > 64) {
+            throw new ParameterException(spec.commandLine(), "--batch-inflight must be 1-64, got " + batchInflight);
+        }
+        if (leaseMs < 1_000) {
+            throw new ParameterException(spec.commandLine(), "--batch-lease-ms must be at least 1000, got " + leaseMs);
+        }
+        if (inputs != null && !Files.isDirectory(inputs)) {
+            throw new ParameterException(spec.commandLine(), "--inputs " + inputs + " is not a folder");
+        }
+        // Batches need the HTTP front end; a models-only node opens no store.
+        ServerOptions.BatchOptions batch = noHttp ? null : new ServerOptions.BatchOptions(store, outputs, inputs,
+                new BatchRunner.Settings(leaseMs, leaseMs / 6, batchInflight, BatchRunner.Settings.DEFAULT.pollMs()));
+        return new ServerOptions(host, port, models, node, !noHttp, token, probe, protection, batch);
     }
 
     private void checkPort(String option, int value, boolean zeroAllowed) {

@@ -44,6 +44,7 @@ import picocli.CommandLine;
                 TrainCommand.class,
                 EvalCommand.class,
                 ExportCommand.class,
+                RenderCommand.class,
         })
 public final class TesseraCommand implements Runnable {
 

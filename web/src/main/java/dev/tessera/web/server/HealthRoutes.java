@@ -1,5 +1,7 @@
 package dev.tessera.web.server;
 
+import dev.tessera.web.jobs.JobStore;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -7,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /health} (liveness), {@code GET /ready} and {@code /ready/{model}} (readiness) and
@@ -26,10 +29,31 @@ public final class HealthRoutes implements RouteContributor {
         router.get("/metrics").handler(PrometheusScrapingHandler.create(context.metrics()));
     }
 
+    /** How long {@code /ready} waits for the job store's answer before calling it failed. */
+    static final long STORE_TIMEOUT_MS = 2_000;
+
     private static void ready(RoutingContext ctx, ServerContext context) {
+        Future<JsonObject> store = store(context);
         context.models().list()
-                .onSuccess(statuses -> reply(ctx, Readiness.of(context.nodeId(), statuses, context.localModels())))
+                .onSuccess(statuses -> store.onSuccess(entry -> reply(ctx, Readiness.withStore(
+                        Readiness.of(context.nodeId(), statuses, context.localModels()), entry))))
                 .onFailure(err -> registryUnavailable(ctx, err));
+    }
+
+    /**
+     * The job store's entry of {@code /ready}: {@code {state: ready|failed, url, message?}}, or null on a node
+     * without one. Never fails: an error or no answer within {@value #STORE_TIMEOUT_MS} ms reads {@code failed}.
+     */
+    private static Future<JsonObject> store(ServerContext context) {
+        if (context.batches() == null) {
+            return Future.succeededFuture(null);
+        }
+        JobStore store = context.batches().store();
+        JsonObject entry = new JsonObject().put("url", store.describe());
+        return store.ping().timeout(STORE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .map(v -> entry.put("state", "ready"))
+                .otherwise(err -> entry.put("state", "failed").put("message", "the job store does not answer: "
+                        + err.getMessage()));
     }
 
     private static void readyModel(RoutingContext ctx, ServerContext context) {

@@ -63,6 +63,19 @@ public final class Readiness {
                 .put("models", models));
     }
 
+    /**
+     * The node's report with its job store (serving spec 3.5): {@code store} is added to the body, and a
+     * store whose state is not {@code ready} makes the node not ready. A null entry (no store) changes nothing.
+     */
+    public static Report withStore(Report report, JsonObject store) {
+        if (store == null) {
+            return report;
+        }
+        boolean ready = report.ready() && "ready".equals(store.getString("state"));
+        JsonObject body = report.body().copy().put("status", ready ? READY : NOT_READY).put("store", store);
+        return new Report(ready, body);
+    }
+
     /** One model's report, or empty when no node runs a model of that name. */
     public static Optional<Report> ofModel(String node, String model, List<ModelStatus> statuses,
                                            Set<String> localModels) {

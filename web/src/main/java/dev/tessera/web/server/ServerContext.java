@@ -2,6 +2,7 @@ package dev.tessera.web.server;
 
 import dev.tessera.core.bus.ModelRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.tessera.web.jobs.Batches;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Set;
@@ -17,19 +18,28 @@ import java.util.Set;
  * @param localModels names of the models this node deployed; {@code /ready} expects each to report
  * @param auth the token guard, for handlers outside the router (a websocket handshake)
  * @param protection per-client admission and CORS settings
+ * @param batches the job store, output folder and batch runner; null on a node started without a store
  */
 public record ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
-                            Path modelsDir, Set<String> localModels, BearerAuth auth, HttpProtection protection) {
-
-    public ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
-                         Path modelsDir, Set<String> localModels, BearerAuth auth) {
-        this(vertx, nodeId, models, metrics, modelsDir, localModels, auth, HttpProtection.DEFAULTS);
-    }
+                            Path modelsDir, Set<String> localModels, BearerAuth auth, HttpProtection protection,
+                            Batches batches) {
 
     public ServerContext {
         localModels = Set.copyOf(localModels);
         if (protection == null) {
             protection = HttpProtection.DEFAULTS;
         }
+    }
+
+    /** A context with the default protection and without batch rendering. */
+    public ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
+                         Path modelsDir, Set<String> localModels, BearerAuth auth) {
+        this(vertx, nodeId, models, metrics, modelsDir, localModels, auth, HttpProtection.DEFAULTS, null);
+    }
+
+    /** A context without batch rendering. */
+    public ServerContext(Vertx vertx, String nodeId, ModelRegistry models, PrometheusMeterRegistry metrics,
+                         Path modelsDir, Set<String> localModels, BearerAuth auth, HttpProtection protection) {
+        this(vertx, nodeId, models, metrics, modelsDir, localModels, auth, protection, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.web.server;
 
 import dev.tessera.core.cluster.NodeOptions;
+import dev.tessera.web.jobs.BatchRunner;
 import java.nio.file.Path;
 
 /**
@@ -14,9 +15,21 @@ import java.nio.file.Path;
  * @param token bearer token for mutating requests and {@code /ws}; null or blank for none
  * @param probe also deploy the diagnostic probe model ({@code tessera.probe.infer}), which needs no files
  * @param protection per-client admission and CORS ({@link HttpProtection#DEFAULTS}: 8 calls, CORS off)
+ * @param batch the job store and folders of batch rendering; null for a node without them
  */
 public record ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
-                            boolean probe, HttpProtection protection) {
+                            boolean probe, HttpProtection protection, BatchOptions batch) {
+
+    /**
+     * Batch rendering on this node.
+     *
+     * @param store the job store's URL: {@code sqlite:PATH} or {@code postgres://user:password@host:port/db}
+     * @param outputs where outputs are written, one folder per batch
+     * @param inputs where audio items' {@code input} paths are read from; null accepts inline inputs only
+     * @param runner leases, heartbeats and items in flight per model
+     */
+    public record BatchOptions(String store, Path outputs, Path inputs, BatchRunner.Settings runner) {
+    }
 
     public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token) {
         this(host, port, modelsDir, node, http, token, false);
@@ -24,7 +37,7 @@ public record ServerOptions(String host, int port, Path modelsDir, NodeOptions n
 
     public ServerOptions(String host, int port, Path modelsDir, NodeOptions node, boolean http, String token,
                          boolean probe) {
-        this(host, port, modelsDir, node, http, token, probe, HttpProtection.DEFAULTS);
+        this(host, port, modelsDir, node, http, token, probe, HttpProtection.DEFAULTS, null);
     }
 
     public ServerOptions {
@@ -45,14 +58,18 @@ public record ServerOptions(String host, int port, Path modelsDir, NodeOptions n
     }
 
     public ServerOptions withToken(String newToken) {
-        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe, protection);
+        return new ServerOptions(host, port, modelsDir, node, http, newToken, probe, protection, batch);
     }
 
     public ServerOptions withProbe(boolean withProbe) {
-        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe, protection);
+        return new ServerOptions(host, port, modelsDir, node, http, token, withProbe, protection, batch);
     }
 
     public ServerOptions withProtection(HttpProtection newProtection) {
-        return new ServerOptions(host, port, modelsDir, node, http, token, probe, newProtection);
+        return new ServerOptions(host, port, modelsDir, node, http, token, probe, newProtection, batch);
+    }
+
+    public ServerOptions withBatch(BatchOptions newBatch) {
+        return new ServerOptions(host, port, modelsDir, node, http, token, probe, protection, newBatch);
     }
 }

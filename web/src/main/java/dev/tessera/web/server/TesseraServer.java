@@ -7,6 +7,12 @@ import dev.tessera.core.bus.ModelRegistry;
 import dev.tessera.core.probe.ProbeProvider;
 import dev.tessera.core.cluster.TesseraVertx;
 import dev.tessera.core.engine.Engines;
+import dev.tessera.web.jobs.BatchRunner;
+import dev.tessera.web.jobs.Batches;
+import dev.tessera.web.jobs.ItemRenderer;
+import dev.tessera.web.jobs.JobStore;
+import dev.tessera.web.jobs.JobStores;
+import dev.tessera.web.jobs.OutputFiles;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +49,9 @@ public final class TesseraServer {
     private final Set<String> modelNames = new LinkedHashSet<>();
     private HttpVerticle http;
     private String httpDeployment;
+    private JobStore store;
+    private Batches batches;
+    private String runnerDeployment;
 
     private TesseraServer(TesseraVertx.Node node, ServerOptions options) {
         this.node = node;
@@ -104,8 +113,9 @@ public final class TesseraServer {
     }
 
     /**
-     * Stops the front end first (no new requests), then the models, newest first, then closes the node
-     * (leaving the cluster). Safe to call twice.
+     * Stops the front end first (no new requests), then the batch runner (its running items go back to the
+     * queue) and the job store, then the models, newest first, then closes the node (leaving the cluster).
+     * Safe to call twice.
      */
     public Future<Void> stop() {
         Future<Void> chain = Future.succeededFuture();
@@ -113,6 +123,19 @@ public final class TesseraServer {
             String id = httpDeployment;
             httpDeployment = null;
             chain = chain.compose(v -> undeploy(id, "HTTP front end"));
+        }
+        if (runnerDeployment != null) {
+            String id = runnerDeployment;
+            runnerDeployment = null;
+            chain = chain.compose(v -> undeploy(id, "batch runner"));
+        }
+        if (store != null) {
+            JobStore open = store;
+            store = null;
+            chain = chain.compose(v -> open.close().recover(err -> {
+                LOG.warn("closing the job store failed: {}", err.toString());
+                return Future.succeededFuture();
+            }));
         }
         List<String> models = new ArrayList<>(modelDeployments);
         Collections.reverse(models);
@@ -142,6 +165,9 @@ public final class TesseraServer {
         for (ModelProvider provider : installed) {
             chain = chain.compose(v -> deployModel(provider));
         }
+        if (options.batch() != null) {
+            chain = chain.compose(v -> startBatches(options.batch()));
+        }
         if (options.http()) {
             chain = chain.compose(v -> deployHttp());
         } else {
@@ -169,6 +195,28 @@ public final class TesseraServer {
                 });
     }
 
+    /** Opens the job store, then deploys the runner, which first requeues what a stopped process left running. */
+    private Future<Void> startBatches(ServerOptions.BatchOptions batch) {
+        return JobStores.open(node.vertx(), batch.store()).compose(opened -> {
+            store = opened;
+            OutputFiles outputs = new OutputFiles(batch.outputs());
+            BatchRunner runner = new BatchRunner(opened, outputs, new ItemRenderer(node.vertx(), batch.inputs()),
+                    batch.runner(), BatchRunner.owner(node.nodeId()));
+            batches = new Batches(opened, outputs, batch.inputs(), runner);
+            return node.vertx().deployVerticle(runner);
+        }).map(id -> {
+            runnerDeployment = id;
+            LOG.info("batch rendering: store {}, outputs {}, inputs {}", store.describe(), batches.outputs().root(),
+                    batch.inputs() == null ? "inline only" : batch.inputs().toAbsolutePath());
+            return null;
+        });
+    }
+
+    /** The node's batch rendering, or null when it was started without a store. */
+    public Batches batches() {
+        return batches;
+    }
+
     private Future<JsonObject> readConfig(Path file) {
         var fs = node.vertx().fileSystem();
         String path = file.toString();
@@ -187,7 +235,7 @@ public final class TesseraServer {
     private Future<Void> deployHttp() {
         ServerContext context = new ServerContext(node.vertx(), node.nodeId(), new ModelRegistry(node.vertx()),
                 node.registry(), options.modelsDir(), modelNames, BearerAuth.of(options.token()),
-                options.protection());
+                options.protection(), batches);
         http = new HttpVerticle(options.host(), options.port(), context, HttpVerticle.discoverContributors());
         return node.vertx().deployVerticle(http)
                 .transform(ar -> {
