@@ -4,11 +4,10 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
+import dev.tessera.core.train.StepTimer;
 import dev.tessera.core.train.TerminalProgress;
 import dev.tessera.core.train.TrainConfig;
 import dev.tessera.core.train.Trainer;
-import dev.tessera.core.train.TrainingListener;
-import dev.tessera.core.train.TrainingProgress;
 import dev.tessera.core.train.TrainingResult;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -92,7 +91,7 @@ public final class VocoderTrainMain {
                 TrainingResult result = trainer.fit();
                 if (a.time() > 0) {
                     System.out.printf(Locale.ROOT, "timing: %d steps, %.2f s/step after the first (first %.2f s), batch %d x %d, periods %s%n",
-                            a.time(), timer.secondsPerStepAfterFirst(), timer.first(), a.batch(), a.segment(), config.periods());
+                            a.time(), timer.secondsPerStepAfterFirst(), timer.firstSeconds(), a.batch(), a.segment(), config.periods());
                 } else if (a.export() != null && !result.cancelled()) {
                     Path file = VocoderExport.export(out, OptionalLong.empty(), a.export(), VocoderExport.DEFAULT_NAME);
                     LOG.info("vocoder: exported the EMA weights to {}", file);
@@ -190,31 +189,5 @@ public final class VocoderTrainMain {
         }
         return new Args(data, out, steps, resume, export, batch, segment, periods, checkpointEvery, validateEvery,
                 valClips, valSamples, valSteps, clip, logEvery, limit, time, init);
-    }
-
-    /** Wall time between progress reports. */
-    private static final class StepTimer implements TrainingListener {
-        private long start = System.nanoTime();
-        private long firstEnd;
-        private long last;
-        private int steps;
-
-        @Override
-        public void onProgress(TrainingProgress p) {
-            long now = System.nanoTime();
-            if (steps == 0) {
-                firstEnd = now;
-            }
-            last = now;
-            steps++;
-        }
-
-        double first() {
-            return (firstEnd - start) / 1e9;
-        }
-
-        double secondsPerStepAfterFirst() {
-            return steps > 1 ? (last - firstEnd) / 1e9 / (steps - 1) : Double.NaN;
-        }
     }
 }

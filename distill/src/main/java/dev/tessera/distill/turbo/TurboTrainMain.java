@@ -7,9 +7,8 @@ import dev.tessera.audio.vocoder.PeriodWave;
 import dev.tessera.audio.vocoder.VocoderConfig;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
+import dev.tessera.core.train.StepTimer;
 import dev.tessera.core.train.TerminalProgress;
-import dev.tessera.core.train.TrainingListener;
-import dev.tessera.core.train.TrainingProgress;
 import dev.tessera.core.train.TrainingResult;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -86,7 +85,7 @@ public final class TurboTrainMain {
                 if (a.time() > 0) {
                     System.out.printf(Locale.ROOT, "timing: %d updates, %.2f s/update after the first (first %.2f s),"
                                     + " %d-step student, batch %d x %d, discriminators %s%n", a.time(),
-                            timer.secondsPerStepAfterFirst(), timer.first(), config.steps(), config.batch(),
+                            timer.secondsPerStepAfterFirst(), timer.firstSeconds(), config.steps(), config.batch(),
                             config.segment(), config.discriminators());
                 } else if (a.export() != null && result.finished()) {
                     Path file = TurboExport.export(out, OptionalLong.empty(), a.export());
@@ -231,31 +230,5 @@ public final class TurboTrainMain {
         List<Integer> out = new ArrayList<>();
         Arrays.stream(v.split(",")).map(String::strip).map(Integer::parseInt).forEach(out::add);
         return out;
-    }
-
-    /** Wall time between progress reports. */
-    private static final class StepTimer implements TrainingListener {
-        private final long start = System.nanoTime();
-        private long firstEnd;
-        private long last;
-        private int steps;
-
-        @Override
-        public void onProgress(TrainingProgress p) {
-            long now = System.nanoTime();
-            if (steps == 0) {
-                firstEnd = now;
-            }
-            last = now;
-            steps++;
-        }
-
-        double first() {
-            return (firstEnd - start) / 1e9;
-        }
-
-        double secondsPerStepAfterFirst() {
-            return steps > 1 ? (last - firstEnd) / 1e9 / (steps - 1) : Double.NaN;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.tessera.image.train;
 
 import dev.tessera.core.checkpoint.Checkpoint;
 import dev.tessera.core.engine.Engines;
+import dev.tessera.core.train.StepTimer;
 import dev.tessera.core.train.TerminalProgress;
 import dev.tessera.core.train.TrainConfig;
 import dev.tessera.core.train.Trainer;
@@ -16,8 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class EmojiClassifierTrainMain {
                 if (trainer.ema() != null) {
                     task.useEma(trainer.ema()::weights);
                 }
-                TrainRuns.StepTimer timer = new TrainRuns.StepTimer();
+                StepTimer timer = new StepTimer();
                 trainer.addListener(progress).addListener(timer);
                 LOG.info("emoji classifier: {} parameters, {} training and {} held-out images, {} steps, run folder {}",
                         trainer.parameters().count(), d.trainIndices().length, d.heldOutIndices().length,

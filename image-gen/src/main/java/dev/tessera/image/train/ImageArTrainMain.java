@@ -2,6 +2,7 @@ package dev.tessera.image.train;
 
 import dev.tessera.core.checkpoint.Checkpoint;
 import dev.tessera.core.engine.Engines;
+import dev.tessera.core.train.StepTimer;
 import dev.tessera.core.train.TerminalProgress;
 import dev.tessera.core.train.TrainConfig;
 import dev.tessera.core.train.Trainer;
@@ -154,7 +155,7 @@ public final class ImageArTrainMain {
                 if (trainer.ema() != null) {
                     task.useEma(trainer.ema()::weights);
                 }
-                TrainRuns.StepTimer timer = new TrainRuns.StepTimer();
+                StepTimer timer = new StepTimer();
                 trainer.addListener(progress).addListener(timer);
                 LOG.info("image AR ({}): {} parameters", head, trainer.parameters().count());
                 if (resume && trainer.resumeLatest()) {

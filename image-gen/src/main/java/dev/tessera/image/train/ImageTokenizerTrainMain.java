@@ -1,6 +1,7 @@
 package dev.tessera.image.train;
 
 import dev.tessera.core.engine.Engines;
+import dev.tessera.core.train.StepTimer;
 import dev.tessera.core.train.TerminalProgress;
 import dev.tessera.core.train.TrainConfig;
 import dev.tessera.core.train.Trainer;
@@ -13,8 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -133,7 +134,7 @@ public final class ImageTokenizerTrainMain {
                     LOG.info("image tokenizer: PatchGAN (ndf {}) with LeCAM from step {}", config.gan().ndf(),
                             config.gan().startStep(trainConfig.steps()));
                 }
-                TrainRuns.StepTimer timer = new TrainRuns.StepTimer();
+                StepTimer timer = new StepTimer();
                 trainer.addListener(progress).addListener(timer);
                 LOG.info("image tokenizer: {} parameters", trainer.parameters().count());
                 if (resume && trainer.resumeLatest()) {

@@ -1,8 +1,6 @@
 package dev.tessera.image.train;
 
 import dev.tessera.core.train.Trainer;
-import dev.tessera.core.train.TrainingListener;
-import dev.tessera.core.train.TrainingProgress;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -77,32 +75,6 @@ final class TrainRuns {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    /** Wall time per step, the first step (libtorch's warm-up) left out. */
-    static final class StepTimer implements TrainingListener {
-        private final long start = System.nanoTime();
-        private long firstEnd;
-        private long last;
-        private int steps;
-
-        @Override
-        public void onProgress(TrainingProgress p) {
-            long now = System.nanoTime();
-            if (steps == 0) {
-                firstEnd = now;
-            }
-            last = now;
-            steps++;
-        }
-
-        double firstSeconds() {
-            return (firstEnd - start) / 1e9;
-        }
-
-        double secondsPerStepAfterFirst() {
-            return steps > 1 ? (last - firstEnd) / 1e9 / (steps - 1) : Double.NaN;
         }
     }
 }
