@@ -1,10 +1,7 @@
 package dev.tessera.audio.serve;
 
 import dev.tessera.audio.data.SpeechCorpus;
-import dev.tessera.audio.metrics.LogMelDistance;
-import dev.tessera.audio.metrics.MultiResolutionStftDistance;
-import dev.tessera.audio.metrics.PitchMetrics;
-import dev.tessera.audio.metrics.PitchScores;
+import dev.tessera.audio.metrics.VocoderScores;
 import dev.tessera.audio.vocoder.FlowSampler;
 import dev.tessera.audio.vocoder.VocoderEvalMain;
 import dev.tessera.core.bench.BenchReport;
@@ -43,32 +40,6 @@ public final class VocoderEvalSuite implements EvalSuite {
         return "vocoder at 1-16 steps next to Griffin-Lim on held-out speech: M-STFT, mel L1, F0, V/UV, periodicity, RTF";
     }
 
-    /** Sums of one system's scores over utterances. */
-    private static final class Scores {
-        double mstft;
-        double melL1;
-        double f0Cents;
-        int f0Clips;
-        double vuvF1;
-        double periodicity;
-        double seconds;
-        int clips;
-
-        void add(float[] reference, float[] output, double computeSeconds) {
-            mstft += new MultiResolutionStftDistance().distance(reference, output);
-            melL1 += new LogMelDistance().distance(reference, output);
-            PitchScores p = PitchMetrics.compare(reference, output);
-            if (Double.isFinite(p.f0RmseCents())) {
-                f0Cents += p.f0RmseCents();
-                f0Clips++;
-            }
-            vuvF1 += p.vuvF1();
-            periodicity += p.periodicityError();
-            seconds += computeSeconds;
-            clips++;
-        }
-    }
-
     @Override
     public BenchReport run(EvalOptions options) throws Exception {
         String split = options.param("split", "test");
@@ -89,9 +60,9 @@ public final class VocoderEvalSuite implements EvalSuite {
                 : MelVocoder.checkpointName(modelDir);
         SpeechCorpus corpus = SpeechCorpus.load(data, split, clips);
         Engines.start();
-        Map<Integer, Scores> vocoder = new LinkedHashMap<>();
-        stepCounts.forEach(s -> vocoder.put(s, new Scores()));
-        Scores griffinLim = new Scores();
+        Map<Integer, VocoderScores> vocoder = new LinkedHashMap<>();
+        stepCounts.forEach(s -> vocoder.put(s, new VocoderScores()));
+        VocoderScores griffinLim = new VocoderScores();
         double audioSeconds = 0;
         FlowSampler sampler = new VocodeSettings(VocodeSettings.VOCODER, 1, samplerName, seed, false).flowSampler();
         try (MelVocoder v = MelVocoder.load(modelDir, checkpoint)) {
@@ -117,7 +88,7 @@ public final class VocoderEvalSuite implements EvalSuite {
         }
         BenchReport report = new BenchReport(name(), List.of("system", "steps", "nfe", "mstft", "mel_l1",
                 "f0_rmse_cents", "vuv_f1", "periodicity_error", "rtf", "clips"));
-        for (Map.Entry<Integer, Scores> e : vocoder.entrySet()) {
+        for (Map.Entry<Integer, VocoderScores> e : vocoder.entrySet()) {
             row(report, checkpoint + " (" + sampler.name() + ")", e.getKey(), sampler.evaluations(e.getKey()),
                     e.getValue(), audioSeconds);
         }
@@ -129,10 +100,10 @@ public final class VocoderEvalSuite implements EvalSuite {
         return report;
     }
 
-    private static void row(BenchReport report, String system, Integer steps, Integer nfe, Scores s, double seconds) {
-        int n = Math.max(1, s.clips);
-        report.row(system, steps, nfe, s.mstft / n, s.melL1 / n, s.f0Clips > 0 ? s.f0Cents / s.f0Clips : null,
-                s.vuvF1 / n, s.periodicity / n, s.seconds / seconds, s.clips);
+    private static void row(BenchReport report, String system, Integer steps, Integer nfe, VocoderScores s,
+                            double seconds) {
+        report.row(system, steps, nfe, s.mstft(), s.melL1(), s.f0RmseCents(), s.vuvF1(), s.periodicityError(),
+                s.rtf(seconds), s.clips());
     }
 
     static List<Integer> stepCounts(String list) {

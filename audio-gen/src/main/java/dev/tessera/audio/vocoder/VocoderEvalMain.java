@@ -7,10 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.audio.griffinlim.GriffinLim;
 import dev.tessera.audio.mel.MelSpectrogram;
-import dev.tessera.audio.metrics.LogMelDistance;
-import dev.tessera.audio.metrics.MultiResolutionStftDistance;
-import dev.tessera.audio.metrics.PitchMetrics;
-import dev.tessera.audio.metrics.PitchScores;
+import dev.tessera.audio.metrics.VocoderScores;
 import dev.tessera.audio.wav.WavEncoding;
 import dev.tessera.audio.wav.WavWriter;
 import dev.tessera.core.engine.Engines;
@@ -36,39 +33,6 @@ import java.util.Map;
 public final class VocoderEvalMain {
 
     private VocoderEvalMain() {
-    }
-
-    /** Mean scores of one system. */
-    static final class Scores {
-        double mstft;
-        double melL1;
-        double f0Cents;
-        int f0Clips;
-        double vuvF1;
-        double periodicity;
-        double seconds;
-        int clips;
-
-        void add(float[] reference, float[] output, double computeSeconds) {
-            mstft += new MultiResolutionStftDistance().distance(reference, output);
-            melL1 += new LogMelDistance().distance(reference, output);
-            PitchScores p = PitchMetrics.compare(reference, output);
-            if (Double.isFinite(p.f0RmseCents())) {
-                f0Cents += p.f0RmseCents();
-                f0Clips++;
-            }
-            vuvF1 += p.vuvF1();
-            periodicity += p.periodicityError();
-            seconds += computeSeconds;
-            clips++;
-        }
-
-        JsonObject toJson(double audioSeconds) {
-            return new JsonObject().put("mstft", mstft / clips).put("mel_l1", melL1 / clips)
-                    .put("f0_rmse_cents", f0Clips > 0 ? f0Cents / f0Clips : Double.NaN).put("vuv_f1", vuvF1 / clips)
-                    .put("periodicity_error", periodicity / clips).put("rtf", seconds / audioSeconds)
-                    .put("clips", clips);
-        }
     }
 
     public static void main(String[] argv) throws IOException {
@@ -115,8 +79,8 @@ public final class VocoderEvalMain {
         JniUtils.setGradMode(false);
         SpeechCorpus corpus = SpeechCorpus.load(data, split, clips);
         MelSpectrogram mel = MelSpectrogram.hifiGan();
-        Scores vocoder = new Scores();
-        Scores griffinLim = new Scores();
+        VocoderScores vocoder = new VocoderScores();
+        VocoderScores griffinLim = new VocoderScores();
         double audioSeconds = 0;
         if (wavs != null) {
             Files.createDirectories(wavs);
