@@ -117,14 +117,23 @@ public final class NormConv extends FixedShapeBlock {
         return v.square().sum(axes, true).sqrt();
     }
 
-    /** The effective kernel: g·v/‖v‖, or the plain weight. */
+    /**
+     * The effective kernel: g·v/‖v‖, or the plain weight. DJL gives an op's result the manager of its first
+     * operand; here that would be the parameters' manager, which lives as long as the model, so every forward
+     * would leave its five intermediates there (about 18 MB per PeriodWave-Turbo step with the tiny
+     * discriminators, until the machine ran out of memory). They are made from an alias of v owned by the
+     * input's manager instead (a same-shape reshape: a view that stays in the autograd graph, unlike DJL's
+     * detached {@code duplicate()}), and go with the step.
+     */
     public NDArray kernel(ParameterStore ps, NDArray like, boolean training) {
         NDArray v = value(ps, direction, like, training);
         if (gain == null) {
             return v;
         }
+        NDArray local = v.reshape(v.getShape());
+        local.attach(like.getManager());
         NDArray g = value(ps, gain, like, training);
-        return v.mul(g.div(norm(v)));
+        return local.mul(g).div(norm(local));
     }
 
     /** (B, in, L) → (B, out, L') for a 1-D conv, (B, in, T, F) → (B, out, T', F') for a 2-D conv. */

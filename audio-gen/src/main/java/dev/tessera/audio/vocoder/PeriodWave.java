@@ -430,13 +430,16 @@ public final class PeriodWave extends AbstractBlock {
     }
 
     /**
-     * A differentiable copy of {@code a} owned by {@code scope}: what is computed from it then belongs
-     * to the scope, whoever owns {@code a} (a parameter, an encoded mel kept across ODE steps).
+     * A differentiable alias of {@code a} owned by {@code scope}: what is computed from it then belongs to the
+     * scope, whoever owns {@code a} (a parameter, an encoded mel kept across ODE steps). A same-shape reshape
+     * is a view that shares {@code a}'s storage and keeps it in the autograd graph. Not {@code duplicate()}:
+     * DJL's copy is detached, and with it the mel encoder, the residual units and the period embedding got no
+     * gradient at all (they stayed at their initial values through the first 6,800 training steps).
      */
     static NDArray scoped(NDArray a, NDManager scope) {
-        NDArray copy = a.duplicate();
-        copy.attach(scope);
-        return copy;
+        NDArray alias = a.reshape(a.getShape());
+        alias.attach(scope);
+        return alias;
     }
 
     private static List<Integer> ones(int n) {

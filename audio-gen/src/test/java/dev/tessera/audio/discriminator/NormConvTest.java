@@ -13,6 +13,9 @@ import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import ai.djl.training.GradientCollector;
+import dev.tessera.core.train.TrainableParameters;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(TorchThreads.class)
@@ -51,6 +54,33 @@ class NormConvTest {
             NDArray norms = conv.kernel(ps, v, false).square().sum(new int[] {1, 2, 3}).sqrt();
             assertTrue(norms.sub(m.create(new float[] {0.5f, 1f, 2f, 3f})).abs().max().getFloat() < 1e-5f,
                     "‖w‖ per filter = g: " + norms);
+        }
+    }
+
+    /** Training steps leave nothing behind in the parameters' manager (the Turbo leak), and v and g still learn. */
+    @Test
+    void aTrainingForwardLeavesNothingInTheParametersManagerAndGradientsReachVAndG() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Seeds.seedEngine("normconv-leak", 0);
+            NormConv conv = NormConv.conv1d(2, 3, 5, 1, 2, 1, true);
+            conv.initialize(m);
+            TrainableParameters params = new TrainableParameters(conv);
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                try (NDManager step = m.newSubManager();
+                     GradientCollector collector = step.getEngine().newGradientCollector()) {
+                    NDArray x = step.randomNormal(new Shape(1, 2, 64));
+                    collector.backward(conv.forward(new ParameterStore(step, false), x, true).square().sum());
+                }
+            }
+            assertEquals(before, m.getManagedArrays().size(), "arrays left in the parameters' manager");
+            try (NDManager step = m.newSubManager()) {
+                List<NDArray> grads = params.gradients(step);
+                for (int i = 0; i < grads.size(); i++) {
+                    assertTrue(grads.get(i).abs().sum().getFloat() > 0, params.trainable().get(i).name() + " got no gradient");
+                }
+                TrainableParameters.zero(grads);
+            }
         }
     }
 

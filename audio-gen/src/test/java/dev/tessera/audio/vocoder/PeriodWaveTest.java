@@ -51,6 +51,37 @@ class PeriodWaveTest {
         return m.create(x, new Shape(frames.length, 80, f));
     }
 
+    /**
+     * The flow-matching loss reaches every trainable parameter, and a step leaves nothing in the weights'
+     * manager. (A detached copy of the encoded mel and of the residual units' weights once kept the mel
+     * encoder, the residual units and the period embedding at their initial values.)
+     */
+    @Test
+    void theFlowLossHasAGradientForEveryParameter() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PeriodWave model = TinyVocoders.model(TinyVocoders.config(1, 2, 3), m, 5);
+            TrainableParameters params = new TrainableParameters(model);
+            VocoderTrainingTask task = new VocoderTrainingTask(model, TinyVocoders.tones(2, 9), null,
+                    new VocoderTrainingTask.Options(2, 2048, 0, 2048, 0));
+            int before = m.getManagedArrays().size();
+            try (NDManager step = m.newSubManager()) {
+                try (ai.djl.training.GradientCollector collector = step.getEngine().newGradientCollector()) {
+                    collector.backward(task.loss(step, new SplittableRandom(3), 0).total());
+                }
+                java.util.List<NDArray> grads = params.gradients(step);
+                java.util.List<String> without = new java.util.ArrayList<>();
+                for (int i = 0; i < grads.size(); i++) {
+                    if (!(grads.get(i).abs().sum().getFloat() > 0)) {
+                        without.add(params.trainable().get(i).name());
+                    }
+                }
+                TrainableParameters.zero(grads);
+                assertEquals(java.util.List.of(), without, "parameters without a gradient");
+            }
+            assertEquals(before, m.getManagedArrays().size(), "arrays left in the weights' manager");
+        }
+    }
+
     @Test
     void tinyBuildCostsAtMost1point5GmacPerAudioSecondAndHas1point8MParameters() {
         try (NDManager m = NDManager.newBaseManager()) {
