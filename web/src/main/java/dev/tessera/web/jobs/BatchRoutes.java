@@ -18,6 +18,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,6 +41,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code GET /api/v1/batches/{id}/outputs/{name}}</td><td>the file, only from the output folder; a name
  *       that is not a plain file name ({@code ../}, a slash, a backslash, a leading dot) is 400; unknown or not yet
  *       made is 404</td></tr>
+ *   <tr><td>{@code GET /api/v1/batches/{id}/archive}</td><td>a zip of every output made so far, with
+ *       {@code manifest.json} (each item's state, output, size and SHA-256); built on a worker in a temporary
+ *       file, sent, then deleted</td></tr>
  *   <tr><td>{@code POST /api/v1/batches/{id}/cancel}, {@code DELETE /api/v1/batches/{id}}</td><td>cancels the
  *       items that have not started; 200 {@code {cancelled, state, items}}; idempotent</td></tr>
  * </table>
@@ -63,6 +68,7 @@ public final class BatchRoutes implements RouteContributor {
         router.get(PATH + "/:id").handler(ctx -> status(ctx, context));
         router.get(PATH + "/:id/outputs").handler(ctx -> outputs(ctx, context));
         router.get(PATH + "/:id/outputs/:name").handler(ctx -> download(ctx, context));
+        router.get(PATH + "/:id/archive").handler(ctx -> archive(ctx, context));
         router.post(PATH + "/:id/cancel").handler(ctx -> cancel(ctx, context));
         router.delete(PATH + "/:id").handler(ctx -> cancel(ctx, context));
     }
@@ -162,6 +168,24 @@ public final class BatchRoutes implements RouteContributor {
                             new JsonObject().put("name", i.output()).put("item", i.index()).put("mime", i.mime())
                                     .put("bytes", i.bytes()).put("sha256", i.sha256()).put("url", url(i))));
                     json(ctx, new JsonObject().put("outputs", list));
+                })
+                .onFailure(err -> fail(ctx, err));
+    }
+
+    private static void archive(RoutingContext ctx, ServerContext context) {
+        Batches b = batches(context);
+        String id = ctx.pathParam("id");
+        found(b.store().batch(id), id).compose(batch -> b.store().items(id).compose(items ->
+                        ctx.vertx().executeBlocking(() -> BatchArchive.write(b.outputs(), batch, items), false)
+                                .map(file -> Map.entry(batch, file))))
+                .onSuccess(made -> {
+                    Path file = made.getValue();
+                    String name = (made.getKey().name() == null ? id : made.getKey().name()).replaceAll("[^A-Za-z0-9._-]",
+                            "_");
+                    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/zip")
+                            .putHeader("Content-Disposition", "attachment; filename=\"" + name + ".zip\"")
+                            .sendFile(file.toString())
+                            .onComplete(done -> ctx.vertx().executeBlocking(() -> Files.deleteIfExists(file), false));
                 })
                 .onFailure(err -> fail(ctx, err));
     }

@@ -98,7 +98,37 @@ public interface JobStore {
     /** Every attempt at the items of a batch, in the order they started. */
     Future<List<Attempt>> attempts(String batchId);
 
+    /**
+     * Records a studio job (serving spec 1): inserts it, or replaces its state and summary. {@code summary} is
+     * what {@code GET /api/v1/jobs/{id}} and {@code resync} show: {@code {jobId, model, state, progress}} and,
+     * once it ended, its terminal event's type and data (outputs and their URLs, or the error).
+     */
+    Future<Void> saveStudioJob(StudioRecord job);
+
+    /** A studio job by id, or empty for an id the store has never seen. */
+    Future<Optional<StudioRecord>> studioJob(String id);
+
+    /** The newest {@code limit} studio jobs of a client, newest first. */
+    Future<List<StudioRecord>> studioJobs(String clientId, int limit);
+
+    /**
+     * Marks studio jobs that were queued or running and last written before {@code updatedBefore} as
+     * {@code failed} with the error {@code interrupted} (serving spec 1: after a restart an unfinished
+     * interactive job reads failed/interrupted). Returns how many.
+     */
+    Future<Integer> interruptStudioJobs(long updatedBefore);
+
     Future<Void> close();
+
+    /**
+     * One studio job as the store keeps it.
+     *
+     * @param summary {@code {jobId, model, state, progress}} plus the terminal event ({@code result},
+     *     {@code error} or {@code cancelled}) once there is one
+     */
+    record StudioRecord(String id, String clientId, String model, String state, JsonObject summary, long createdAt,
+                        long updatedAt) {
+    }
 
     /** One item as submitted: {@code lane} is the bus address that renders it. */
     record ItemSpec(int index, String kind, String model, String lane, JsonObject params, String output) {

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * {@code items} (one row per item: state, attempts, the current lease token, owner and expiry, the output's
  * size, SHA-256 and type, the error) and {@code attempts} (one row per claim: attempt number, token, owner,
  * start, end and outcome: {@code succeeded}, {@code failed}, {@code retry}, {@code released},
- * {@code expired} or {@code lost}). Times are milliseconds since the epoch from the store's clock.
+ * {@code expired} or {@code lost}); {@code studio_jobs} (one row per studio job: owner, model, state and the
+ * JSON summary the studio shows). Times are milliseconds since the epoch from the store's clock.
  */
 final class SqlJobStore implements JobStore {
 
@@ -40,7 +41,11 @@ final class SqlJobStore implements JobStore {
             "CREATE TABLE IF NOT EXISTS attempts (token TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES items(id), "
                     + "attempt BIGINT NOT NULL, owner TEXT NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, "
                     + "outcome TEXT)",
-            "CREATE INDEX IF NOT EXISTS attempts_item ON attempts (item_id)");
+            "CREATE INDEX IF NOT EXISTS attempts_item ON attempts (item_id)",
+            "CREATE TABLE IF NOT EXISTS studio_jobs (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, model TEXT NOT NULL, "
+                    + "state TEXT NOT NULL, summary TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS studio_jobs_client ON studio_jobs (client_id, created_at)",
+            "CREATE INDEX IF NOT EXISTS studio_jobs_state ON studio_jobs (state, updated_at)");
 
     private final Sql sql;
     private final boolean postgres;
@@ -334,6 +339,62 @@ final class SqlJobStore implements JobStore {
                         (int) Sql.longOf(r, "attempt", 0), (String) r.get("token"), (String) r.get("owner"),
                         (String) r.get("outcome"), Sql.longOf(r, "started_at", 0), Sql.longOf(r, "ended_at", -1)))
                         .toList());
+    }
+
+    // ---- studio jobs ----
+
+    private static final String STUDIO_COLUMNS = "id, client_id, model, state, summary, created_at, updated_at";
+
+    @Override
+    public Future<Void> saveStudioJob(StudioRecord job) {
+        long now = clock.getAsLong();
+        // One statement on both databases (SQLite >= 3.24 and PostgreSQL): insert, or replace state and summary.
+        return sql.update("INSERT INTO studio_jobs (" + STUDIO_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET state = excluded.state, summary = excluded.summary, "
+                        + "updated_at = excluded.updated_at", job.id(), job.clientId(), job.model(), job.state(),
+                job.summary().encode(), job.createdAt() > 0 ? job.createdAt() : now, now)
+                .mapEmpty();
+    }
+
+    @Override
+    public Future<Optional<StudioRecord>> studioJob(String id) {
+        return sql.query("SELECT " + STUDIO_COLUMNS + " FROM studio_jobs WHERE id = ?", id)
+                .map(rows -> rows.stream().findFirst().map(SqlJobStore::studioRecord));
+    }
+
+    @Override
+    public Future<List<StudioRecord>> studioJobs(String clientId, int limit) {
+        return sql.query("SELECT " + STUDIO_COLUMNS + " FROM studio_jobs WHERE client_id = ? "
+                        + "ORDER BY created_at DESC, id DESC LIMIT ?", clientId, (long) limit)
+                .map(rows -> rows.stream().map(SqlJobStore::studioRecord).toList());
+    }
+
+    @Override
+    public Future<Integer> interruptStudioJobs(long updatedBefore) {
+        return sql.transaction(tx -> tx.query("SELECT " + STUDIO_COLUMNS + " FROM studio_jobs WHERE state IN (?, ?) "
+                + "AND updated_at < ?", QUEUED, RUNNING, updatedBefore).compose(rows -> {
+                    long now = clock.getAsLong();
+                    List<Object[]> updates = new ArrayList<>();
+                    for (Map<String, Object> r : rows) {
+                        StudioRecord old = studioRecord(r);
+                        JsonObject summary = old.summary().copy().put("state", FAILED).put("error", new JsonObject()
+                                .put("code", "interrupted").put("message", "the server stopped before this job "
+                                        + "finished (it was " + old.state() + "); submit it again"));
+                        updates.add(new Object[] {summary.encode(), now, old.id(), old.state()});
+                    }
+                    if (updates.isEmpty()) {
+                        return Future.succeededFuture(0);
+                    }
+                    // The state is checked again: a job that moved on meanwhile keeps its newer state.
+                    return tx.batch("UPDATE studio_jobs SET state = '" + FAILED + "', summary = ?, updated_at = ? "
+                            + "WHERE id = ? AND state = ?", updates).map(v -> updates.size());
+                }));
+    }
+
+    private static StudioRecord studioRecord(Map<String, Object> r) {
+        return new StudioRecord((String) r.get("id"), (String) r.get("client_id"), (String) r.get("model"),
+                (String) r.get("state"), new JsonObject((String) r.get("summary")), Sql.longOf(r, "created_at", 0),
+                Sql.longOf(r, "updated_at", 0));
     }
 
     @Override

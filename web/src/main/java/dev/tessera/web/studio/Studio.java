@@ -11,6 +11,8 @@ import dev.tessera.core.bus.ModelStatus;
 import dev.tessera.core.bus.ParamsSchema;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
+import dev.tessera.web.jobs.JobStore;
+import dev.tessera.web.jobs.OutputFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,10 +24,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -51,6 +56,8 @@ public final class Studio {
     static final long LATE_WINDOW_MILLIS = 5_000;
     /** How long a finished job stays known (cancel acks, subscribe, resync): as long as a session. */
     private static final int MAX_JOBS = 10_000;
+    /** A shared store's unfinished job not written for this long belongs to a node that is gone. */
+    private static final long INTERRUPT_AFTER_MS = 15 * 60_000;
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Logger LOG = LoggerFactory.getLogger(Studio.class);
@@ -62,6 +69,9 @@ public final class Studio {
     private final StudioMetrics metrics;
     private final JobOutputs outputs;
     private final Uploads uploads;
+    /** The job store and output folder, or null on a node without a store (history then lives in memory only). */
+    private final StudioHistory history;
+    private final long startedAtMillis = System.currentTimeMillis();
     private final Map<String, StudioSession> sessions = new HashMap<>();
     private final LinkedHashMap<String, StudioJob> jobs = new LinkedHashMap<>();
     private Map<String, ModelStatus> models = Map.of();
@@ -70,6 +80,16 @@ public final class Studio {
 
     public Studio(Vertx vertx, String serverId, ModelRegistry registry, StudioLimits limits,
                   io.micrometer.core.instrument.MeterRegistry meters) {
+        this(vertx, serverId, registry, limits, meters, null, null);
+    }
+
+    /**
+     * A studio whose jobs are recorded in {@code store} and whose outputs are written under {@code outputs}
+     * (both null: memory only).
+     */
+    public Studio(Vertx vertx, String serverId, ModelRegistry registry, StudioLimits limits,
+                  io.micrometer.core.instrument.MeterRegistry meters, JobStore store, OutputFiles outputFiles) {
+        this.history = store == null ? null : new StudioHistory(vertx, store, outputFiles);
         this.vertx = vertx;
         this.serverId = serverId;
         this.registry = registry;
@@ -93,6 +113,9 @@ public final class Studio {
 
     /** Starts the once-a-second model poll ({@code status} events, forgetting old jobs). */
     public void start() {
+        if (history != null) {
+            history.interruptUnfinished(startedAtMillis, INTERRUPT_AFTER_MS);
+        }
         tick = vertx.setPeriodic(10, 1_000, id -> refreshModels().onSuccess(v -> {
             broadcastStatus();
             forgetOldJobs();
@@ -288,6 +311,7 @@ public final class Studio {
     /** What replay cannot cover: the state of every job this client owns or follows. */
     private void resync(StudioSession session) {
         JsonArray list = new JsonArray();
+        Set<String> known = new HashSet<>();
         for (StudioJob j : jobs.values()) {
             if (j.owner.equals(session.clientId) || j.subscribers.contains(session)) {
                 j.subscribers.add(session);
@@ -295,9 +319,29 @@ public final class Studio {
                     session.terminalSent.add(j.id);
                 }
                 list.add(j.summary());
+                known.add(j.id);
             }
         }
-        session.emit("resync", null, new JsonObject().put("jobs", list), Outbox.Kind.CONTROL, true);
+        if (history == null) {
+            session.emit("resync", null, new JsonObject().put("jobs", list), Outbox.Kind.CONTROL, true);
+            return;
+        }
+        // After a restart (or on another node) the store knows what memory does not: the client's earlier jobs.
+        history.jobsOf(session.clientId).onComplete(ar -> {
+            if (ar.succeeded()) {
+                for (JobStore.StudioRecord r : ar.result()) {
+                    if (known.add(r.id())) {
+                        list.add(r.summary());
+                        if (StudioJob.TERMINAL.contains(r.state())) {
+                            session.terminalSent.add(r.id());
+                        }
+                    }
+                }
+            } else {
+                LOG.warn("resync of client {} from the job store failed: {}", session.clientId, ar.cause().toString());
+            }
+            session.emit("resync", null, new JsonObject().put("jobs", list), Outbox.Kind.CONTROL, true);
+        });
     }
 
     private void onClosed(StudioConnection c) {
@@ -436,6 +480,7 @@ public final class Studio {
         StudioSession owner = sessions.get(job.owner);
         jobs.put(job.id, job);
         job.subscribers.add(owner);
+        record(job);
         emitAll(job, "queued", new JsonObject().put("model", job.model.name()).put("position", job.model.queue() + 1),
                 Outbox.Kind.CONTROL);
         job.consumer = ModelClient.follow(vertx.eventBus(), job.id, p -> onProgress(job, p), e -> onEnded(job));
@@ -488,6 +533,7 @@ public final class Studio {
         if (job.state.equals("queued")) {
             job.state = "running";
             job.startedNanos = System.nanoTime();
+            record(job);
             emitAll(job, "started", new JsonObject().put("model", job.model.name()).put("node", job.model.node())
                     .put("queueMs", (job.startedNanos - job.submittedNanos) / 1_000_000), Outbox.Kind.CONTROL);
         }
@@ -595,7 +641,13 @@ public final class Studio {
         TesseraPayload body = job.reply.body();
         byte[] streamed = job.audio.toByteArray();
         int rate = job.sampleRate();
-        vertx.executeBlocking(() -> JobOutputs.fromReply(body, streamed, rate), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> {
+            List<JobOutputs.Output> files = JobOutputs.fromReply(body, streamed, rate);
+            if (history != null) {
+                history.writeOutputs(job.id, files);
+            }
+            return files;
+        }, false).onComplete(ar -> {
             if (ar.failed()) {
                 onFailure(job, JobFailure.internal("studio outputs of job " + job.id, ar.cause()));
                 return;
@@ -649,13 +701,33 @@ public final class Studio {
                 s.emit(type, job.id, data, Outbox.Kind.CONTROL, true);
             }
         }
+        record(job);
+    }
+
+    private void record(StudioJob job) {
+        if (history != null) {
+            history.save(job);
+        }
     }
 
     // ---- cancel and subscriptions ----
 
     private void cancel(StudioSession session, String jobId) {
+        cancelAsync(jobId).onComplete(ar -> session.emit("cancel_ack", jobId, ar.succeeded() ? ar.result()
+                : new JsonObject().put("cancelled", false).put("state", "unknown"), Outbox.Kind.CONTROL, true));
+    }
+
+    /**
+     * {@link #cancel(String)}, and for a job this server no longer holds in memory (an earlier run, another
+     * node) the state the store recorded: {@code cancelled:false} with that state, or {@code unknown}.
+     */
+    public Future<JsonObject> cancelAsync(String jobId) {
         JsonObject ack = cancel(jobId);
-        session.emit("cancel_ack", jobId, ack, Outbox.Kind.CONTROL, true);
+        if (history == null || !"unknown".equals(ack.getString("state")) || jobId == null) {
+            return Future.succeededFuture(ack);
+        }
+        return history.summary(jobId).map(found -> found.map(s -> new JsonObject().put("cancelled", false)
+                .put("state", s.getString("state"))).orElse(ack));
     }
 
     /**
@@ -687,8 +759,20 @@ public final class Studio {
     private void subscribe(StudioSession session, String jobId) {
         StudioJob job = jobId == null ? null : jobs.get(jobId);
         if (job == null) {
-            session.emit("error", null, new JsonObject().put("code", "not_found").put("message",
-                    "no studio job " + jobId + " is known here").put("jobId", jobId), Outbox.Kind.CONTROL, false);
+            Future<Optional<JsonObject>> stored = history == null || jobId == null
+                    ? Future.succeededFuture(Optional.empty()) : history.summary(jobId);
+            stored.onComplete(ar -> {
+                JsonObject summary = ar.succeeded() ? ar.result().orElse(null) : null;
+                String type = summary == null ? null : terminalTypeOf(summary);
+                if (type != null) {
+                    if (session.terminalSent.add(jobId)) {
+                        session.emit(type, jobId, summary.getJsonObject(type), Outbox.Kind.CONTROL, true);
+                    }
+                } else {
+                    session.emit("error", null, new JsonObject().put("code", "not_found").put("message",
+                            "no studio job " + jobId + " is known here").put("jobId", jobId), Outbox.Kind.CONTROL, false);
+                }
+            });
             return;
         }
         if (job.terminal()) {
@@ -724,6 +808,47 @@ public final class Studio {
     public JsonObject jobSummary(String jobId) {
         StudioJob job = jobs.get(jobId);
         return job == null ? null : job.summary();
+    }
+
+    /** A job's summary from memory or, for a job of an earlier run, the store; empty when neither knows it. */
+    public Future<Optional<JsonObject>> jobSummaryAsync(String jobId) {
+        JsonObject summary = jobSummary(jobId);
+        if (summary != null || history == null) {
+            return Future.succeededFuture(Optional.ofNullable(summary));
+        }
+        return history.summary(jobId);
+    }
+
+    /** A job's output file from memory or, when memory has let it go, the output folder; empty when neither has it. */
+    public Future<Optional<JobOutputs.Output>> outputAsync(String jobId, String name) {
+        JobOutputs.Output o = outputs.get(jobId, name);
+        if (o != null || history == null) {
+            return Future.succeededFuture(Optional.ofNullable(o));
+        }
+        return history.summary(jobId).compose(summary -> {
+            JsonObject output = summary.map(Studio::terminalOutputs).orElse(new JsonArray()).stream()
+                    .map(JsonObject.class::cast).filter(x -> name.equals(x.getString("name"))).findFirst().orElse(null);
+            if (output == null) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            return history.output(jobId, name).map(bytes -> bytes.map(b -> new JobOutputs.Output(name,
+                    output.getString("mime"), b)));
+        });
+    }
+
+    /** The terminal event type a stored summary carries ({@code result}, {@code error}, {@code cancelled}), or null. */
+    static String terminalTypeOf(JsonObject summary) {
+        for (String type : List.of("result", "error", "cancelled")) {
+            if (summary.getValue(type) instanceof JsonObject) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static JsonArray terminalOutputs(JsonObject summary) {
+        JsonObject result = summary.getJsonObject("result");
+        return result == null ? new JsonArray() : result.getJsonArray("outputs", new JsonArray());
     }
 
     /** The model's latest preview of a job ({@code [mime, bytes]}), or null. */

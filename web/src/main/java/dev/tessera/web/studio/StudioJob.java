@@ -27,6 +27,7 @@ final class StudioJob {
     final int previewMaxSize;
     final double previewMaxHz;
     final long submittedNanos = System.nanoTime();
+    final long createdAtMillis = System.currentTimeMillis();
     final Set<StudioSession> subscribers = new LinkedHashSet<>();
 
     String state = "queued";

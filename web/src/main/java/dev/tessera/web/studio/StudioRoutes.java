@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/v1/uploads}: a WAV (at most 32 MiB, 120 s) for a job to use, answered
  *       {@code 201 {id, mime, sampleRate, samples, seconds}};</li>
  *   <li>{@code GET /api/v1/jobs/{id}}, {@code .../outputs/{name}}, {@code .../preview} and
- *       {@code POST /api/v1/jobs/{id}/cancel} for studio jobs (outputs kept in memory, see {@link JobOutputs}).</li>
+ *       {@code POST /api/v1/jobs/{id}/cancel} for studio jobs (outputs kept in memory, see {@link JobOutputs}, and, on a node with a job store, recorded there
+ *       and written to the output folder, see {@link StudioHistory}).</li>
  * </ul>
  *
  * Limits come from {@code <models>/studio.json} ({@link StudioLimits}); the defaults are the spec's.
@@ -48,8 +49,12 @@ public final class StudioRoutes implements RouteContributor {
 
     private Studio studio(ServerContext context) {
         if (studio == null) {
-            studio = new Studio(context.vertx(), context.nodeId(), context.models(), readLimits(context.modelsDir()),
-                    context.metrics());
+            // With a job store, studio jobs and their outputs are durable (serving spec 1), beside the batches'.
+            studio = context.batches() == null
+                    ? new Studio(context.vertx(), context.nodeId(), context.models(), readLimits(context.modelsDir()),
+                            context.metrics())
+                    : new Studio(context.vertx(), context.nodeId(), context.models(), readLimits(context.modelsDir()),
+                            context.metrics(), context.batches().store(), context.batches().outputs());
             studio.start();
         }
         return studio;
@@ -117,22 +122,27 @@ public final class StudioRoutes implements RouteContributor {
             ctx.json(new JsonObject().put("models", list));
         }).onFailure(ctx::fail));
         router.post(UPLOADS).handler(ctx -> upload(ctx, s));
-        router.get("/api/v1/jobs/:id").handler(ctx -> {
-            JsonObject summary = s.jobSummary(ctx.pathParam("id"));
-            if (summary == null) {
-                throw notFound(ctx.pathParam("id"));
+        router.get("/api/v1/jobs/:id").handler(ctx -> s.jobSummaryAsync(ctx.pathParam("id")).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(notFound(ctx.pathParam("id")));
+            } else {
+                ctx.json(ar.result().get());
             }
-            ctx.json(summary);
-        });
-        router.get("/api/v1/jobs/:id/outputs/:name").handler(ctx -> {
-            JobOutputs.Output o = s.outputs().get(ctx.pathParam("id"), ctx.pathParam("name"));
-            if (o == null) {
-                throw new ApiException(ApiError.notFound("job " + ctx.pathParam("id") + " has no output '"
-                        + ctx.pathParam("name") + "' here (outputs are kept in memory, newest "
-                        + (s.limits().outputBytes() >> 20) + " MiB)"));
+        }));
+        router.get("/api/v1/jobs/:id/outputs/:name").handler(ctx -> s.outputAsync(ctx.pathParam("id"),
+                ctx.pathParam("name")).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(new ApiException(ApiError.notFound("job " + ctx.pathParam("id") + " has no output '"
+                        + ctx.pathParam("name") + "'")));
+            } else {
+                JobOutputs.Output o = ar.result().get();
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, o.mime()).end(Buffer.buffer(o.bytes()));
             }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, o.mime()).end(Buffer.buffer(o.bytes()));
-        });
+        }));
         router.get("/api/v1/jobs/:id/preview").handler(ctx -> {
             Object[] preview = s.latestPreview(ctx.pathParam("id"));
             if (preview == null) {
@@ -141,7 +151,8 @@ public final class StudioRoutes implements RouteContributor {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, (String) preview[0]).putHeader("Cache-Control", "no-store")
                     .end(Buffer.buffer((byte[]) preview[1]));
         });
-        router.post("/api/v1/jobs/:id/cancel").handler(ctx -> ctx.json(s.cancel(ctx.pathParam("id"))));
+        router.post("/api/v1/jobs/:id/cancel").handler(ctx -> s.cancelAsync(ctx.pathParam("id"))
+                .onSuccess(ctx::json).onFailure(ctx::fail));
         // The page last: any GET no other route took, from webroot/ on the class path (404 when no such file).
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)
                 .setDefaultContentEncoding("UTF-8"));
@@ -153,8 +164,7 @@ public final class StudioRoutes implements RouteContributor {
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(ApiError.notFound("no studio job " + id + " is known here (finished jobs are kept "
-                + "10 min)"));
+        return new ApiException(ApiError.notFound("no studio job " + id + " is known here"));
     }
 
     private static void upload(RoutingContext ctx, Studio s) {

@@ -168,6 +168,28 @@ class BatchRoutesTest {
         for (Object item : done.getJsonArray("items")) {
             assertEquals(1, ((JsonObject) item).getInteger("attempts"));
         }
+
+        // The archive: every output with the bytes the single downloads gave, and the manifest.
+        HttpResponse<Buffer> zip = get(BatchRoutes.PATH + "/" + id + "/archive");
+        assertEquals(200, zip.statusCode(), zip.bodyAsString());
+        assertEquals("application/zip", zip.getHeader("Content-Type"));
+        assertEquals("attachment; filename=\"mixed.zip\"", zip.getHeader("Content-Disposition"));
+        java.util.Map<String, byte[]> entries = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip.body().getBytes()))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        assertEquals(Set.of("a.png", "b.png", "inline.wav", "file.wav", "mel.wav", "manifest.json"), entries.keySet());
+        for (int i = 0; i < outputs.size(); i++) {
+            JsonObject o = outputs.getJsonObject(i);
+            assertEquals(o.getString("sha256"), OutputFiles.sha256(entries.get(o.getString("name"))), o.encode());
+        }
+        JsonObject manifest = new JsonObject(new String(entries.get("manifest.json"), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("succeeded", manifest.getString("state"));
+        assertEquals(5, manifest.getJsonArray("items").size());
+        assertEquals(404, get(BatchRoutes.PATH + "/00000000-0000-4000-8000-000000000000/archive").statusCode());
     }
 
     @Test

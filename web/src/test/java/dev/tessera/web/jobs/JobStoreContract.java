@@ -212,6 +212,52 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void studioJobsAreRecordedListedPerClientAndUnfinishedOnesInterrupted() {
+        JobStore.StudioRecord done = studio("00000000-0000-4000-8000-000000000001", "alice", "succeeded",
+                new JsonObject().put("outputs", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                        .put("name", "image0.png").put("bytes", 12))));
+        await(store.saveStudioJob(studio(done.id(), "alice", "queued", null)));
+        now.addAndGet(10);
+        await(store.saveStudioJob(studio(done.id(), "alice", "running", null)));
+        now.addAndGet(10);
+        await(store.saveStudioJob(done));                                      // the same id: replaced, not added
+        now.addAndGet(10);
+        await(store.saveStudioJob(studio("00000000-0000-4000-8000-000000000002", "alice", "running", null)));
+        now.addAndGet(10);
+        await(store.saveStudioJob(studio("00000000-0000-4000-8000-000000000003", "bob", "queued", null)));
+
+        JobStore.StudioRecord read = await(store.studioJob(done.id())).orElseThrow();
+        assertEquals("succeeded", read.state());
+        assertEquals(done.summary(), read.summary());
+        assertEquals(now.get() - 20, read.updatedAt());
+        assertEquals(Optional.empty(), await(store.studioJob("00000000-0000-4000-8000-00000000000f")));
+        assertEquals(List.of("00000000-0000-4000-8000-000000000002", done.id()),
+                await(store.studioJobs("alice", 10)).stream().map(JobStore.StudioRecord::id).toList(), "newest first");
+        assertEquals(1, await(store.studioJobs("alice", 1)).size());
+
+        // Only what was written before the cut-off is interrupted; finished jobs keep their state.
+        assertEquals(1, (int) await(store.interruptStudioJobs(now.get())));
+        JobStore.StudioRecord interrupted = await(store.studioJob("00000000-0000-4000-8000-000000000002")).orElseThrow();
+        assertEquals("failed", interrupted.state());
+        assertEquals("failed", interrupted.summary().getString("state"));
+        assertEquals("interrupted", interrupted.summary().getJsonObject("error").getString("code"));
+        assertEquals("queued", await(store.studioJob("00000000-0000-4000-8000-000000000003")).orElseThrow().state());
+        assertEquals("succeeded", await(store.studioJob(done.id())).orElseThrow().state());
+        assertEquals(1, (int) await(store.interruptStudioJobs(now.get() + 1)));
+        assertEquals(0, (int) await(store.interruptStudioJobs(now.get() + 1)));
+    }
+
+    /** A studio record as the studio writes it: the summary carries the state, and the result once it ended. */
+    JobStore.StudioRecord studio(String id, String client, String state, JsonObject result) {
+        JsonObject summary = new JsonObject().put("jobId", id).put("model", "image-ar").put("state", state)
+                .put("progress", result == null ? 0.5 : 1.0);
+        if (result != null) {
+            summary.put("result", result);
+        }
+        return new JobStore.StudioRecord(id, client, "image-ar", state, summary, now.get(), 0);
+    }
+
+    @Test
     void concurrentClaimsNeverHandOutAnItemTwice() throws Exception {
         int n = 40;
         String id = await(store.submit(batch(null, n, 0))).batch().id();
