@@ -31,12 +31,14 @@ import org.slf4j.LoggerFactory;
  *                  [--lr 2e-5] [--discriminators mpd,cqt] [--student-channels 16,32,64,128]
  *                  [--student-periods 1,2,3,5,7] [--checkpoint-every 100] [--validate-every 500]
  *                  [--val-clips 4] [--val-samples 65536] [--seed 1] [--log-every 10] [--limit N] [--time N]
+ *                  [--from-scratch]
  * </pre>
  * {@code --steps} is the student's number of Euler steps; {@code --iterations} the GAN updates (5,000 for
  * the 4-step student, 2,000 for 2 and 1). {@code --init} defaults to the chain of spec 4: the teacher
  * {@code models/vocoder} for 4 steps, then {@code models/vocoder-turbo/steps-4} for 2 and {@code steps-2}
  * for 1. When {@code --student-channels}/{@code --student-periods} ask for a smaller network than the one
- * in {@code --init}, it is subcloned ({@link Subcloning}). {@code --time N} runs N updates in a scratch
+ * in {@code --init}, it is subcloned ({@link Subcloning}); {@code --from-scratch} starts that shape from a
+ * fresh initialisation instead (the reference for subcloning). {@code --time N} runs N updates in a scratch
  * folder and prints the seconds per update (the first left out).
  */
 public final class TurboTrainMain {
@@ -45,7 +47,7 @@ public final class TurboTrainMain {
 
     /** Parsed command line. */
     public record Args(TurboConfig config, Path data, Path out, long iterations, boolean resume, Path init,
-                       Path export, long logEvery, int limit, int time) {
+                       Path export, long logEvery, int limit, int time, boolean scratch) {
     }
 
     private TurboTrainMain() {
@@ -67,7 +69,8 @@ public final class TurboTrainMain {
         Path out = a.time() > 0 ? Files.createTempDirectory("turbo-timing") : a.out();
         Files.createDirectories(out);
         try (NDManager manager = NDManager.newBaseManager()) {
-            PeriodWave student = initialStudent(a.config(), a.init(), manager);
+            PeriodWave student = a.scratch() ? scratchStudent(a.config(), a.init(), manager)
+                    : initialStudent(a.config(), a.init(), manager);
             TurboConfig config = a.time() > 0 ? withoutCheckpoints(a.config()) : a.config();
             try (TurboTrainer trainer = new TurboTrainer(config, student, train, val, out, manager);
                  TerminalProgress progress = new TerminalProgress("vocoder-turbo-" + config.steps(), a.logEvery())) {
@@ -106,6 +109,22 @@ public final class TurboTrainMain {
     }
 
     /**
+     * A freshly initialised student of the shape {@link #initialStudent} would subclone to (the reference that
+     * subcloning is measured against): {@code init} only lends its config (energy range, widths, periods).
+     */
+    public static PeriodWave scratchStudent(TurboConfig config, Path init, NDManager manager) throws IOException {
+        VocoderConfig source;
+        try (NDManager scope = manager.newSubManager()) {
+            source = PeriodWave.load(init, MelVocoder.checkpointName(init), scope).config();
+        }
+        VocoderConfig target = Subcloning.studentConfig(source, config.studentChannels(), config.studentPeriods());
+        Seeds.seedEngine("turbo-scratch", config.seed());
+        LOG.info("vocoder-turbo: a fresh student (channels {}, periods {}), not initialised from {}", target.channels(),
+                target.periods(), init);
+        return new PeriodWave(target).initialize(manager);
+    }
+
+    /**
      * The student's starting weights: the checkpoint in {@code init} (the teacher or the previous student),
      * subcloned when the config asks for fewer channels or periods than it has.
      */
@@ -141,6 +160,7 @@ public final class TurboTrainMain {
         Path out = null;
         Long iterations = null;
         boolean resume = false;
+        boolean scratch = false;
         Path init = null;
         Path export = null;
         long logEvery = 10;
@@ -156,6 +176,10 @@ public final class TurboTrainMain {
             }
             if (k.equals("--resume")) {
                 resume = true;
+                continue;
+            }
+            if (k.equals("--from-scratch")) {
+                scratch = true;
                 continue;
             }
             if (v == null) {
@@ -201,7 +225,7 @@ public final class TurboTrainMain {
             init = defaultInit(config.steps(), Path.of("models"));
         }
         long n = iterations != null ? iterations : config.steps() == 4 ? 5_000 : 2_000;
-        return new Args(config, data, out, n, resume, init, export, logEvery, limit, time);
+        return new Args(config, data, out, n, resume, init, export, logEvery, limit, time, scratch);
     }
 
     /** Checks that the data and the starting weights exist, naming what to run when they do not. */

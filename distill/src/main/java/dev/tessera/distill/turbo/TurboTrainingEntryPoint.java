@@ -33,6 +33,7 @@ public final class TurboTrainingEntryPoint implements TrainingEntryPoint {
                 "--discriminators LIST  mpd,cqt (Turbo) or mpd,stft (the ablation)",
                 "--student-channels L   U-Net widths of a subcloned student, e.g. 16,32,48,96",
                 "--student-periods L    periods of a subcloned student, e.g. 1,2,3",
+                "--from-scratch         start that smaller student from a fresh initialisation (the subcloning reference)",
                 "--segment N, --batch N crop samples (16384) and crops per update (2)",
                 "--lr X, --seed N       AdamW rate (2e-5) and seed (1)",
                 "--checkpoint-every N, --validate-every N, --val-clips N, --val-samples N, --log-every N, --limit N",

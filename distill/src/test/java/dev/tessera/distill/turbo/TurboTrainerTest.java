@@ -167,6 +167,34 @@ class TurboTrainerTest {
         }
     }
 
+    /** --from-scratch gives the subclone's shape with fresh weights: the reference subcloning is measured against. */
+    @Test
+    void aScratchStudentHasTheSubclonesShapeButFreshWeights(@TempDir Path dir) throws Exception {
+        {
+            TurboTrainMain.Args a = TurboTrainMain.parse(new String[] {"--steps", "1", "--from-scratch",
+                "--student-channels", "4,8,8,8", "--student-periods", "1", "--init", dir.toString()});
+            assertTrue(a.scratch());
+            assertTrue(!TurboTrainMain.parse(new String[] {"--steps", "1"}).scratch());
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            PeriodWave teacher = TurboFixtures.teacher(TurboFixtures.tinyConfig(1, 2), m, 3);
+            Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+            new TrainableParameters(teacher).all().forEach(e -> w.put(e.name(), e.array()));
+            Checkpoint.save(dir, "tiny", w, teacher.config().toJson(), Map.of());
+            TurboConfig config = TurboTrainMain.parse(new String[] {"--steps", "1", "--student-channels", "4,8,8,8",
+                "--student-periods", "1"}).config();
+            PeriodWave subclone = TurboTrainMain.initialStudent(config, dir, m);
+            PeriodWave scratch = TurboTrainMain.scratchStudent(config, dir, m);
+            assertEquals(subclone.config(), scratch.config());
+            assertEquals(List.of(1), scratch.config().periods());
+            Map<String, float[]> a = weights(subclone);
+            Map<String, float[]> b = weights(scratch);
+            assertEquals(a.keySet(), b.keySet());
+            long differing = a.keySet().stream().filter(k -> !java.util.Arrays.equals(a.get(k), b.get(k))).count();
+            assertTrue(differing > a.size() / 2, differing + " of " + a.size() + " arrays differ");
+        }
+    }
+
     /** Served as a plain Euler sampler at tau = 1, a student gives exactly what it was trained to give. */
     @Test
     void generatorEqualsTheEulerSamplerAtTemperatureOne() {
