@@ -63,18 +63,26 @@ class StudioBrowserTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(new File(CHROMEDRIVER).canExecute(), "no " + CHROMEDRIVER + ": install Debian's chromium"
                 + " and chromium-driver (apt-get install -y chromium chromium-driver) to run the browser test");
-        TinyImageModels.write(models, 11, false);
-        TinyVocoderModel.write(models, 51);
-        Files.writeString(models.resolve("image-ar/serving.json"), "{\"previewEvery\": 1, \"previewIntervalMs\": 0}");
-        Files.writeString(models.resolve("vocoder/serving.json"), "{\"streamChunkFrames\": "
-                + StudioSocketTest.BIG_WINDOW_FRAMES + ", \"streamContextFrames\": 8}");
-        server = TesseraServer.start(ServerOptions.local(0, models)).await(180, TimeUnit.SECONDS);
+        server = startServer(models);
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                         "--window-size=1280,1100", "--autoplay-policy=no-user-gesture-required");
         driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
                 .build(), options);
         driver.manage().window().setSize(new Dimension(1280, 1100));
+    }
+
+    /**
+     * The server both browser tests drive: tiny real image and vocoder models in {@code models}, a preview after
+     * every token, and vocoder windows of 1,024 frames (one 1 MiB binary message per window).
+     */
+    static TesseraServer startServer(Path models) throws Exception {
+        TinyImageModels.write(models, 11, false);
+        TinyVocoderModel.write(models, 51);
+        Files.writeString(models.resolve("image-ar/serving.json"), "{\"previewEvery\": 1, \"previewIntervalMs\": 0}");
+        Files.writeString(models.resolve("vocoder/serving.json"), "{\"streamChunkFrames\": "
+                + StudioSocketTest.BIG_WINDOW_FRAMES + ", \"streamContextFrames\": 8}");
+        return TesseraServer.start(ServerOptions.local(0, models)).await(180, TimeUnit.SECONDS);
     }
 
     @AfterAll

@@ -3,9 +3,6 @@ package dev.tessera.web.studio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.image.serve.TinyImageModels;
-import dev.tessera.web.api.TinyVocoderModel;
-import dev.tessera.web.server.ServerOptions;
 import dev.tessera.web.server.TesseraServer;
 import java.io.File;
 import java.nio.file.Files;
@@ -46,12 +43,7 @@ class StudioFirefoxTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(new File(FIREFOX).canExecute(), "no " + FIREFOX + ": install Debian's firefox-esr "
                 + "(apt-get install -y firefox-esr) to run the Firefox test");
-        TinyImageModels.write(models, 11, false);
-        TinyVocoderModel.write(models, 51);
-        Files.writeString(models.resolve("image-ar/serving.json"), "{\"previewEvery\": 1, \"previewIntervalMs\": 0}");
-        Files.writeString(models.resolve("vocoder/serving.json"), "{\"streamChunkFrames\": "
-                + StudioSocketTest.BIG_WINDOW_FRAMES + ", \"streamContextFrames\": 8}");
-        server = TesseraServer.start(ServerOptions.local(0, models)).await(180, TimeUnit.SECONDS);
+        server = StudioBrowserTest.startServer(models);
         firefox = BiDiBrowser.start(FIREFOX, profile.resolve("profile"));
     }
 
