@@ -17,6 +17,8 @@ import java.util.TreeSet;
  * One split of the espeak-ng speech corpus that {@code scripts/data/speech.sh} renders: the manifest
  * {@code <dir>/<split>.tsv} (id, path, voice, pitch, rate, sentence, text) and its 22,050 Hz WAVs, held
  * in memory as 16-bit samples (about 2 bytes per sample: the 2,000 training utterances take ~200 MB).
+ * The music corpus of {@code scripts/data/music.sh} (8 s clips rendered from MIDI; voice = the MIDI file,
+ * sentence = the piece's index) uses the same manifest and is read by the same code.
  *
  * <p>Training clips are peak-normalised to 0.95, as in the reference (audio spec 1.1): every crop is
  * scaled by its utterance's 0.95 / peak.
@@ -72,8 +74,9 @@ public final class SpeechCorpus {
     public static SpeechCorpus load(Path dir, String split, int limit) throws IOException {
         Path manifest = dir.resolve(split + ".tsv");
         if (!Files.isRegularFile(manifest)) {
-            throw new NoSuchFileException(manifest.toString(), null,
-                    "no speech manifest; run scripts/fetch-data speech (or scripts/data/speech.sh <repo root>)");
+            String set = corpusName(dir);
+            throw new NoSuchFileException(manifest.toString(), null, "no " + set + " manifest; run scripts/fetch-data "
+                    + set + " (or scripts/data/" + set + ".sh <repo root>)");
         }
         List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).startsWith("id\tpath\tvoice")) {
@@ -89,7 +92,7 @@ public final class SpeechCorpus {
             WavAudio wav = reader.read(dir.resolve(f[1]));
             if (wav.sampleRate() != SAMPLE_RATE) {
                 throw new IOException(f[1] + ": expected " + SAMPLE_RATE + " Hz, got " + wav.sampleRate()
-                        + " Hz; re-render the corpus with scripts/data/speech.sh");
+                        + " Hz; re-render the corpus with scripts/data/" + corpusName(dir) + ".sh");
             }
             out.add(utterance(f[0], f[2], Integer.parseInt(f[5]), f[6], wav.samples()));
         }
@@ -97,6 +100,12 @@ public final class SpeechCorpus {
             throw new IOException(manifest + " lists no utterances");
         }
         return new SpeechCorpus(split, out);
+    }
+
+    /** The data set whose script makes {@code dir}: "music" for a folder named music, else "speech". */
+    private static String corpusName(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return name != null && name.toString().equals("music") ? "music" : "speech";
     }
 
     /** A corpus held in memory, e.g. generated tones in tests. */
