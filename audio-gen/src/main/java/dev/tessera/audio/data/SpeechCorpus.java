@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * <p>Training clips are peak-normalised to 0.95, as in the reference (audio spec 1.1): every crop is
  * scaled by its utterance's 0.95 / peak.
  */
-public final class SpeechCorpus {
+public final class SpeechCorpus implements CropSource {
 
     public static final int SAMPLE_RATE = 22_050;
     public static final double PEAK = 0.95;
@@ -158,6 +158,7 @@ public final class SpeechCorpus {
      * drawn uniformly among those that fit (crops of utterances shorter than {@code length} are
      * zero-padded at the end). Uses only {@code random}, so a batch is a function of its generator.
      */
+    @Override
     public float[] randomCrops(SplittableRandom random, int batch, int length) {
         float[] out = new float[batch * length];
         for (int b = 0; b < batch; b++) {

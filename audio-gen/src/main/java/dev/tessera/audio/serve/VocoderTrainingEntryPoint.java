@@ -28,6 +28,8 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
     static {
         EXTRA.put("--export", new String[] {"DIR", "write the EMA weights to DIR at the end, e.g. models/vocoder"});
         EXTRA.put("--init", new String[] {"DIR", "start a new run from exported weights in DIR, e.g. models/vocoder"});
+        EXTRA.put("--music", new String[] {"DIR", "half of each batch from the music corpus in DIR, e.g. data/music "
+                + "(scripts/fetch-data music); needs an even --batch"});
         EXTRA.put("--batch", new String[] {"N", "clips per step (8)"});
         EXTRA.put("--segment", new String[] {"N", "samples per clip (8192)"});
         EXTRA.put("--periods", new String[] {"LIST", "period branches of a new run (1,2,3,5,7)"});
@@ -38,7 +40,7 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
         EXTRA.put("--val-steps", new String[] {"N", "midpoint steps when validating (16)"});
         EXTRA.put("--clip", new String[] {"X", "gradient-norm clip, 0 = off (0)"});
         EXTRA.put("--log-every", new String[] {"N", "steps between log lines without a terminal (10)"});
-        EXTRA.put("--limit", new String[] {"N", "read at most N training utterances, 0 = all (0)"});
+        EXTRA.put("--limit", new String[] {"N", "read at most N training utterances (and music clips), 0 = all (0)"});
         EXTRA.put("--time", new String[] {"N", "time N steps in a scratch folder and print s/step"});
     }
 
@@ -49,7 +51,8 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
 
     @Override
     public String description() {
-        return "PeriodWave vocoder on the espeak-ng speech corpus (scripts/fetch-data speech), one intra-op thread";
+        return "PeriodWave vocoder on the espeak-ng speech corpus (scripts/fetch-data speech; --music DIR adds music 1:1), "
+                + "one intra-op thread";
     }
 
     @Override
@@ -66,6 +69,14 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
         if (!Files.isRegularFile(data.resolve("train.tsv"))) {
             throw new NoSuchFileException(data.resolve("train.tsv").toString(), null,
                     "no speech corpus; make it with scripts/fetch-data speech or pass --data DIR");
+        }
+        int music = args.indexOf("--music");
+        if (music >= 0) {
+            Path dir = Path.of(args.get(music + 1));
+            if (!Files.isRegularFile(dir.resolve("train.tsv"))) {
+                throw new NoSuchFileException(dir.resolve("train.tsv").toString(), null,
+                        "no music corpus; make it with scripts/fetch-data music");
+            }
         }
         TrainingProcess.run(VocoderTrainMain.class.getName(), args, "vocoder training");
     }
@@ -111,6 +122,11 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
             check(flag, spec[0], value);
             args.add(flag);
             args.add(value);
+        }
+        int batch = args.lastIndexOf("--batch");
+        if (args.contains("--music") && batch >= 0 && Long.parseLong(args.get(batch + 1)) % 2 != 0) {
+            throw new IllegalArgumentException("--music draws half of every batch from speech and half from music, so "
+                    + "--batch must be even; got " + args.get(batch + 1));
         }
         return args;
     }

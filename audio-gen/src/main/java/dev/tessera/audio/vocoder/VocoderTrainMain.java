@@ -1,6 +1,8 @@
 package dev.tessera.audio.vocoder;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.CorpusMix;
+import dev.tessera.audio.data.CropSource;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
@@ -22,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the vocoder on the espeak-ng speech corpus (audio spec 2.6):
+ * Trains the vocoder on the espeak-ng speech corpus, or on speech and music sampled 1:1 (audio spec 2.6):
  * <pre>
  *   VocoderTrainMain --data data/speech --out runs/vocoder --steps N [--resume] [--export models/vocoder]
+ *                    [--music data/music]
  *                    [--batch 8] [--segment 8192] [--periods 1,2,3,5,7] [--checkpoint-every 100]
  *                    [--validate-every 500] [--val-clips 4] [--val-samples 32768] [--val-steps 16]
  *                    [--clip 0] [--log-every 10] [--limit N] [--time N]
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * The first run measures the training set's frame-energy extremes and writes the model config to
  * {@code <out>/vocoder.json}; a resumed run reads it back. {@code --time N} runs N steps in a scratch
  * folder and prints the seconds per step (the first step, which warms libtorch up, left out).
+ *
+ * <p>{@code --music DIR} (the corpus of {@code scripts/fetch-data music}, 8 s clips rendered from MIDI) draws
+ * rows [0, batch/2) of every batch from speech and rows [batch/2, batch) from DIR's train split, so the batch
+ * must be even; the validation clips alternate speech and music (DIR's val split), and a new run measures
+ * the energy extremes over both training splits. Without it the run is speech only, exactly as before (the
+ * same batches, validation clips and energy range for the same seed).
  */
 public final class VocoderTrainMain {
 
@@ -41,7 +50,7 @@ public final class VocoderTrainMain {
     /** Parsed command line. */
     record Args(Path data, Path out, long steps, boolean resume, Path export, int batch, int segment,
                 List<Integer> periods, long checkpointEvery, long validateEvery, int valClips, int valSamples,
-                int valSteps, double clip, long logEvery, int limit, int time, Path init) {
+                int valSteps, double clip, long logEvery, int limit, int time, Path init, Path music) {
     }
 
     private VocoderTrainMain() {
@@ -55,10 +64,23 @@ public final class VocoderTrainMain {
         LOG.info("vocoder: {} training utterances ({} s, {} voices), {} validation", train.size(),
                 String.format(Locale.ROOT, "%.0f", train.totalSamples() / (double) SpeechCorpus.SAMPLE_RATE),
                 train.voices().size(), val.size());
+        SpeechCorpus musicTrain = null;
+        CropSource crops = train;
+        SpeechCorpus validation = val;
+        if (a.music() != null) {
+            musicTrain = SpeechCorpus.load(a.music(), "train", a.limit());
+            SpeechCorpus musicVal = SpeechCorpus.load(a.music(), "val", 0);
+            LOG.info("vocoder: {} training music clips ({} s, {} pieces), {} validation; batches half speech, half music",
+                    musicTrain.size(), String.format(Locale.ROOT, "%.0f",
+                            musicTrain.totalSamples() / (double) SpeechCorpus.SAMPLE_RATE),
+                    musicTrain.voices().size(), musicVal.size());
+            crops = new CorpusMix(train, musicTrain);
+            validation = CorpusMix.interleave(val, musicVal);
+        }
         Path out = a.time() > 0 ? Files.createTempDirectory("vocoder-timing") : a.out();
         Files.createDirectories(out);
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderConfig config = modelConfig(a, out, train, manager);
+            VocoderConfig config = modelConfig(a, out, train, musicTrain, manager);
             TrainConfig trainConfig = TrainConfig.fromJson(new JsonObject()
                     .put("steps", a.time() > 0 ? a.time() : a.steps())
                     .put("learningRate", 2e-4).put("minLearningRate", 2e-4).put("warmupSteps", 0)
@@ -74,7 +96,7 @@ public final class VocoderTrainMain {
                     : new PeriodWave(config).initialize(manager);
             VocoderTrainingTask.Options options = new VocoderTrainingTask.Options(a.batch(), a.segment(), a.valClips(),
                     a.valSamples(), a.valSteps());
-            try (VocoderTrainingTask task = new VocoderTrainingTask(model, train, val, options);
+            try (VocoderTrainingTask task = new VocoderTrainingTask(model, crops, validation, options);
                  Trainer trainer = new Trainer(trainConfig, task, out);
                  TerminalProgress progress = new TerminalProgress("vocoder", a.logEvery())) {
                 if (trainer.ema() != null) {
@@ -83,8 +105,9 @@ public final class VocoderTrainMain {
                 trainer.addListener(progress);
                 StepTimer timer = new StepTimer();
                 trainer.addListener(timer);
-                LOG.info("vocoder: {} parameters, periods {}, batch {} x {} samples, {} steps, run folder {}",
-                        trainer.parameters().count(), config.periods(), a.batch(), a.segment(), trainConfig.steps(), out);
+                LOG.info("vocoder: {} parameters, periods {}, batch {} x {} samples{}, {} steps, run folder {}",
+                        trainer.parameters().count(), config.periods(), a.batch(), a.segment(),
+                        a.music() != null ? " (half speech, half music)" : "", trainConfig.steps(), out);
                 if (a.resume() && a.time() == 0 && trainer.resumeLatest()) {
                     LOG.info("vocoder: resumed at step {}", trainer.step());
                 }
@@ -106,8 +129,12 @@ public final class VocoderTrainMain {
         }
     }
 
-    /** The run's model config: read back on resume, else measured (energy extremes) and written. */
-    private static VocoderConfig modelConfig(Args a, Path out, SpeechCorpus train, NDManager manager) throws IOException {
+    /**
+     * The run's model config: read back on resume, else measured (energy extremes over the speech and, when
+     * given, the music training split) and written.
+     */
+    private static VocoderConfig modelConfig(Args a, Path out, SpeechCorpus train, SpeechCorpus music,
+                                             NDManager manager) throws IOException {
         Path file = out.resolve(VocoderExport.RUN_CONFIG);
         if (a.resume() && Files.isRegularFile(file)) {
             VocoderConfig saved = VocoderConfig.fromJson(new JsonObject(Files.readString(file)));
@@ -125,6 +152,15 @@ public final class VocoderTrainMain {
         }
         long t0 = System.nanoTime();
         double[] range = VocoderTrainingTask.energyRange(train, manager);
+        if (music != null) {
+            // Music is denser than speech at the same 0.95 peak, so its loudest frames can be louder (E_max 5.09
+            // against 4.90 over the first 40 clips of each); the prior's range covers both, so that sigma_E stays
+            // in [floor, 1] on every training frame. (--init and --resume keep the range they were given.)
+            double[] musicRange = VocoderTrainingTask.energyRange(music, manager);
+            LOG.info("vocoder: frame energy E in [{}, {}] over speech, [{}, {}] over music", range[0], range[1],
+                    musicRange[0], musicRange[1]);
+            range = new double[] {Math.min(range[0], musicRange[0]), Math.max(range[1], musicRange[1])};
+        }
         VocoderConfig config = VocoderConfig.TINY.withPeriods(a.periods()).withEnergy(range[0], range[1]);
         LOG.info("vocoder: frame energy E in [{}, {}] over the training set ({} s)", range[0], range[1],
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
@@ -139,6 +175,7 @@ public final class VocoderTrainMain {
         boolean resume = false;
         Path export = null;
         Path init = null;
+        Path music = null;
         int batch = 8;
         int segment = 8192;
         List<Integer> periods = List.of(1, 2, 3, 5, 7);
@@ -167,6 +204,7 @@ public final class VocoderTrainMain {
                 case "--steps" -> steps = Long.parseLong(v);
                 case "--export" -> export = Path.of(v);
                 case "--init" -> init = Path.of(v);
+                case "--music" -> music = Path.of(v);
                 case "--batch" -> batch = Integer.parseInt(v);
                 case "--segment" -> segment = Integer.parseInt(v);
                 case "--periods" -> {
@@ -187,7 +225,11 @@ public final class VocoderTrainMain {
                         + VocoderTrainMain.class.getName());
             }
         }
+        if (music != null && (batch < 2 || batch % 2 != 0)) {
+            throw new IllegalArgumentException("--music draws half of every batch from speech and half from music, so "
+                    + "--batch must be even (and at least 2); got " + batch);
+        }
         return new Args(data, out, steps, resume, export, batch, segment, periods, checkpointEvery, validateEvery,
-                valClips, valSamples, valSteps, clip, logEvery, limit, time, init);
+                valClips, valSamples, valSteps, clip, logEvery, limit, time, init, music);
     }
 }

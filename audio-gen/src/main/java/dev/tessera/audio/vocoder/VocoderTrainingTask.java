@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.tessera.audio.data.CorpusMix;
+import dev.tessera.audio.data.CropSource;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.audio.mel.MelSpectrogram;
 import dev.tessera.audio.metrics.LogMelDistance;
@@ -19,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Flow-matching training of {@link PeriodWave} (audio spec 2.1, 2.6). A step draws {@code batch}
- * random {@code segment}-sample crops (peak-normalised), computes each crop's log-mel with the
+ * random {@code segment}-sample crops (peak-normalised) from its {@link CropSource} (speech alone, or a
+ * {@link CorpusMix} of speech and music, half of each batch from each), computes each crop's log-mel with the
  * project's front end, draws t ~ U(0, 1) per crop and eps ~ N(0, 1), and returns the energy-weighted
  * OT-CFM loss. Validation, on fixed held-out clips, reports
  * <ul>
@@ -55,21 +58,27 @@ public final class VocoderTrainingTask implements TrainingTask, AutoCloseable {
     private final PeriodWave model;
     private final FlowMatching flow;
     private final MelSpectrogram mel = MelSpectrogram.hifiGan();
-    private final SpeechCorpus train;
+    private final CropSource train;
     private final Options options;
     private final float[] validationAudio;
     private Supplier<Map<String, NDArray>> emaWeights;
 
     /**
-     * @param validation held-out utterances; the first {@code validationClips} give one clip each (their middle)
+     * @param train where the training crops come from; a {@link CorpusMix} needs an even batch
+     * @param validation held-out utterances; the first {@code validationClips} give one clip each (their middle);
+     *                   {@link CorpusMix#interleave} makes them half speech, half music
      */
-    public VocoderTrainingTask(PeriodWave model, SpeechCorpus train, SpeechCorpus validation,
+    public VocoderTrainingTask(PeriodWave model, CropSource train, SpeechCorpus validation,
                                Options options) {
         if (model.config().hop() != mel.config().hop() || model.config().nMels() != mel.config().nMels()
                 || model.config().sampleRate() != mel.config().sampleRate()) {
             throw new IllegalArgumentException("the vocoder expects " + model.config().nMels() + " mels, hop "
                     + model.config().hop() + " at " + model.config().sampleRate() + " Hz; the front end gives "
                     + mel.config().nMels() + ", hop " + mel.config().hop() + " at " + mel.config().sampleRate());
+        }
+        if (train instanceof CorpusMix && options.batch() % 2 != 0) {
+            throw new IllegalArgumentException("a 1:1 mix of two corpora (e.g. --music) needs an even batch, half from "
+                    + "each; got " + options.batch());
         }
         this.model = model;
         this.flow = new FlowMatching(model.config());

@@ -68,4 +68,21 @@ class VocoderTrainingEntryPointTest {
                 .train(new TrainingOptions(dir, 1L, dir.resolve("run"), false, List.of())));
         assertTrue(e.getMessage().contains("scripts/fetch-data speech"), e.getMessage());
     }
+
+    @Test
+    void musicIsForwardedNeedsAnEvenBatchAndAMissingMusicCorpusNamesItsCommand(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("--data", "data/speech", "--out", "runs/vocoder", "--music", "data/music", "--batch", "4"),
+                VocoderTrainingEntryPoint.arguments(new TrainingOptions(null, null, null, false,
+                        List.of("--music", "data/music", "--batch", "4"))));
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class, () ->
+                VocoderTrainingEntryPoint.arguments(new TrainingOptions(null, null, null, false,
+                        List.of("--batch=5", "--music", "data/music"))));
+        assertTrue(odd.getMessage().contains("--batch must be even"), odd.getMessage());
+
+        java.nio.file.Files.writeString(dir.resolve("train.tsv"), "id\tpath\tvoice\tpitch\trate\tsentence\ttext\n");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> new VocoderTrainingEntryPoint()
+                .train(new TrainingOptions(dir, 1L, dir.resolve("run"), false,
+                        List.of("--music", dir.resolve("music").toString()))));
+        assertTrue(e.getMessage().contains("scripts/fetch-data music"), e.getMessage());
+    }
 }
