@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>Settings ({@code --param}): {@code split} (test), {@code clips} (20; {@code --quick}: 4), {@code steps}
  * (1,2,4,8,16; {@code --quick}: 1,4), {@code sampler} (midpoint), {@code seed} (1), {@code checkpoint}
- * (the served one). Data: {@code --data} (data/speech); model: {@code <models>/vocoder}.
+ * (the served one). Data: {@code --data} (data/speech; {@code --data data/music} scores the music corpus of
+ * {@code scripts/fetch-data music}, whose manifests have the same format); model: {@code <models>/vocoder}.
  */
 public final class VocoderEvalSuite implements EvalSuite {
 
@@ -37,7 +38,8 @@ public final class VocoderEvalSuite implements EvalSuite {
 
     @Override
     public String description() {
-        return "vocoder at 1-16 steps next to Griffin-Lim on held-out speech: M-STFT, mel L1, F0, V/UV, periodicity, RTF";
+        return "vocoder at 1-16 steps next to Griffin-Lim on held-out speech (or music: --data data/music): M-STFT, "
+                + "mel L1, F0, V/UV, periodicity, RTF";
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scores a vocoder on held-out speech next to the Griffin-Lim baseline (audio spec 6.1-6.3): every
+ * Scores a vocoder on held-out speech, or music with {@code --data data/music} (the same manifest format,
+ * made by {@code scripts/fetch-data music}), next to the Griffin-Lim baseline (audio spec 6.1-6.3): every
  * utterance is analysed to a log-mel, vocoded, and compared with the original by M-STFT, log-mel L1, F0
  * RMSE, V/UV F1 and periodicity error; the means are printed as a table and written as JSON.
  * <pre>
