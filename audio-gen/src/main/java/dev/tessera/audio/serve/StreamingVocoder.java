@@ -1,6 +1,7 @@
 package dev.tessera.audio.serve;
 
 import dev.tessera.audio.vocoder.FlowSampler;
+import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -46,6 +47,16 @@ public final class StreamingVocoder {
             }
         }
 
+        /**
+         * The windows a model's serving config asks for: {@code streamChunkFrames}, {@code streamContextFrames}
+         * and {@code streamCrossfade}, each defaulting to {@link #DEFAULT}'s.
+         */
+        public static Windowing fromConfig(JsonObject config) {
+            return new Windowing(config.getInteger("streamChunkFrames", DEFAULT.chunkFrames()),
+                    config.getInteger("streamContextFrames", DEFAULT.contextFrames()),
+                    config.getInteger("streamCrossfade", DEFAULT.crossfade()));
+        }
+
         /** Chunks a mel of {@code frames} frames is cut into. */
         public int chunks(int frames) {
             return (frames + chunkFrames - 1) / chunkFrames;
@@ -77,12 +88,16 @@ public final class StreamingVocoder {
     }
 
     /**
-     * Vocodes a (nMels, frames) row-major log-mel chunk by chunk.
+     * Vocodes a (nMels, frames) row-major log-mel chunk by chunk; each window is
+     * {@link MelVocoder#vocode(List, FlowSampler, int, double, StepListener)} with the same solver, steps and
+     * temperature as a whole-utterance call.
      *
+     * @param temperature tau, the scale of the starting noise: {@link VocodeSettings#TEMPERATURE} for the
+     *     teacher, 1 for the Turbo students ({@link VocodeSettings#temperature()})
      * @param stepListeners the step listener of chunk k's integration
      * @param sink receives each chunk's samples as soon as they are final
      */
-    public void vocode(float[] logMel, int frames, FlowSampler sampler, int steps, long seed,
+    public void vocode(float[] logMel, int frames, FlowSampler sampler, int steps, double temperature, long seed,
                        IntFunction<StepListener> stepListeners, ChunkSink sink) {
         int hop = vocoder.hop();
         int nMels = vocoder.nMels();
@@ -104,7 +119,7 @@ public final class StreamingVocoder {
                 System.arraycopy(logMel, bin * frames + w0, window, bin * (w1 - w0), w1 - w0);
             }
             float[] audio = vocoder.vocode(List.of(new MelVocoder.Item(window, w1 - w0, seed, (long) w0 * hop)),
-                    sampler, steps, stepListeners.apply(k)).get(0);
+                    sampler, steps, temperature, stepListeners.apply(k)).get(0);
             boolean first = k == 0;
             boolean last = k == chunks - 1;
             int keepFrom = first ? 0 : a * hop - h;               // absolute sample indices

@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 /** Window-by-window vocoding against the whole utterance (audio spec 6.5). */
 class StreamingVocoderTest {
 
-    /** Chunks concatenated, with the chunk indices seen. */
+    /** Chunks concatenated, with the chunk indices seen (the teacher's temperature). */
     private static float[] stream(MelVocoder v, StreamingVocoder.Windowing w, float[] mel, int frames, int steps,
                                   List<Integer> chunksSeen, int[] stepsSeen) {
+        return stream(v, w, mel, frames, steps, VocodeSettings.TEMPERATURE, chunksSeen, stepsSeen);
+    }
+
+    private static float[] stream(MelVocoder v, StreamingVocoder.Windowing w, float[] mel, int frames, int steps,
+                                  double temperature, List<Integer> chunksSeen, int[] stepsSeen) {
         List<float[]> parts = new ArrayList<>();
-        new StreamingVocoder(v, w).vocode(mel, frames, new MidpointSampler(), steps, 9,
+        new StreamingVocoder(v, w).vocode(mel, frames, new MidpointSampler(), steps, temperature, 9,
                 chunk -> (step, total) -> stepsSeen[0]++, (chunk, chunks, samples) -> {
                     chunksSeen.add(chunk);
                     parts.add(samples);
@@ -47,6 +52,25 @@ class StreamingVocoderTest {
             assertEquals(3 * 2, steps[0], "every window reports each of its steps");
             assertTrue(MelVocoderTest.maxAbsDiff(whole, streamed) < 1e-5,
                     "max |streamed - whole| = " + MelVocoderTest.maxAbsDiff(whole, streamed));
+        }
+    }
+
+    @Test
+    void everyWindowStartsFromNoiseAtTheGivenTemperature() {
+        // The Turbo students run at tau = 1, the teacher at 0.667: a stream at tau = 1 must match the whole
+        // utterance at tau = 1, not at the teacher's tau.
+        try (NDManager m = NDManager.newBaseManager(); MelVocoder v = MelVocoder.of(TinyCheckpoint.model(m, 23), "tiny")) {
+            int frames = 21;
+            float[] mel = TinyCheckpoint.mel(frames, 5);
+            MelVocoder.Item item = new MelVocoder.Item(mel, frames, 9, 0);
+            float[] wholeAtOne = v.vocode(List.of(item), new MidpointSampler(), 2, 1.0, StepListener.NONE).get(0);
+            float[] wholeAtTeachers = v.vocode(List.of(item), new MidpointSampler(), 2, StepListener.NONE).get(0);
+            float[] streamed = stream(v, new StreamingVocoder.Windowing(8, 21, 256), mel, frames, 2, 1.0,
+                    new ArrayList<>(), new int[1]);
+            assertTrue(MelVocoderTest.maxAbsDiff(wholeAtOne, streamed) < 1e-5,
+                    "max |streamed - whole| at tau 1 = " + MelVocoderTest.maxAbsDiff(wholeAtOne, streamed));
+            assertTrue(MelVocoderTest.maxAbsDiff(wholeAtTeachers, streamed) > 1e-3,
+                    "tau 1 and tau 0.667 start from different noise");
         }
     }
 
