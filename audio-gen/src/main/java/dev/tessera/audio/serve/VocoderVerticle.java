@@ -3,7 +3,6 @@ package dev.tessera.audio.serve;
 import dev.tessera.core.bus.Addresses;
 import dev.tessera.core.bus.Batch;
 import dev.tessera.core.bus.Job;
-import dev.tessera.core.bus.JobContext;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelVerticle;
 import dev.tessera.core.bus.ParamsSchema;
@@ -33,7 +32,8 @@ import java.util.Locale;
  * <p>Streaming ({@code stream: true}): the job is vocoded window by window ({@link StreamingVocoder}); each
  * window's final samples go out as the preview blob {@code pcm} of the progress event that ends that window
  * (stage {@code window}, stage index = chunk index, step = total), and the reply carries no blob, only the
- * params, so a front end can check that it forwarded every sample.
+ * params ({@code windows}, {@code samples}), so a front end can check that it forwarded every sample
+ * ({@link WindowPreviews}, which the Turbo students' verticle uses too).
  *
  * <p>Batching (serving spec 6): requests share a forward pass when model, steps and solver agree and their
  * lengths fall in the same 64-frame bucket; each keeps its own seed, and masks make its audio independent of
@@ -72,11 +72,7 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
 
     @Override
     protected void load() throws Exception {
-        StreamingVocoder.Windowing w = StreamingVocoder.Windowing.DEFAULT;
-        StreamingVocoder.Windowing windowing = new StreamingVocoder.Windowing(
-                config().getInteger("streamChunkFrames", w.chunkFrames()),
-                config().getInteger("streamContextFrames", w.contextFrames()),
-                config().getInteger("streamCrossfade", w.crossfade()));
+        StreamingVocoder.Windowing windowing = StreamingVocoder.Windowing.fromConfig(config());
         vocoder = MelVocoder.load(modelDir, config().getString("checkpoint"));
         vocoder.selfTest();
         streaming = new StreamingVocoder(vocoder, windowing);
@@ -274,28 +270,14 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
         long start = System.nanoTime();
         Request r = job.request();
         VocodeSettings s = r.settings();
-        JobContext context = job.context();
+        WindowPreviews previews = new WindowPreviews(job.context());
         float[] mel = melOf(r);
-        int[] sent = {0, 0};                                          // samples and chunks sent so far
-        StreamingVocoder.ChunkSink sink = (chunk, chunks, samples) -> {
-            context.checkCancelled();
-            context.progress(STREAM_STAGE, chunk, chunks, 1, 1, Blob.ofFloats("pcm", samples, samples.length));
-            sent[0] += samples.length;
-            sent[1] = chunks;
-        };
         if (s.model().equals(VocodeSettings.GRIFFIN_LIM)) {
-            sink.accept(0, 1, vocoder.griffinLim(mel, r.frames(), s.seed()));
+            previews.accept(0, 1, vocoder.griffinLim(mel, r.frames(), s.seed()));
         } else {
-            int chunks = streaming.windowing().chunks(r.frames());
-            streaming.vocode(mel, r.frames(), s.flowSampler(), s.steps(), s.seed(), chunk -> (step, steps) -> {
-                context.checkCancelled();
-                if (step < steps) {                                   // the sink reports the window's last step
-                    context.progress(STREAM_STAGE, chunk, chunks, step, steps, null);
-                }
-            }, sink);
+            previews.vocode(streaming, mel, r.frames(), s);
         }
-        return TesseraPayload.of(replyParams(job, start, System.nanoTime(), 1).put("windows", sent[1])
-                .put("samples", sent[0]));
+        return TesseraPayload.of(previews.putCounts(replyParams(job, start, System.nanoTime(), 1)));
     }
 
     private float[] melOf(Request r) {

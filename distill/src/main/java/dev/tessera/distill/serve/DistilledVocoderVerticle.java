@@ -1,9 +1,11 @@
 package dev.tessera.distill.serve;
 
 import dev.tessera.audio.serve.MelVocoder;
+import dev.tessera.audio.serve.StreamingVocoder;
 import dev.tessera.audio.serve.VocodeLimits;
 import dev.tessera.audio.serve.VocodeSettings;
 import dev.tessera.audio.serve.VocoderVerticle;
+import dev.tessera.audio.serve.WindowPreviews;
 import dev.tessera.core.bus.Addresses;
 import dev.tessera.core.bus.Batch;
 import dev.tessera.core.bus.Job;
@@ -15,7 +17,9 @@ import dev.tessera.distill.turbo.TurboExport;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hosts the PeriodWave-Turbo students on {@link Addresses#DISTILL_AUDIO_VOCODE} as model
@@ -23,14 +27,22 @@ import java.util.List;
  * {@code tessera.audio.vocode}, so either address works. Request and reply are those of
  * {@link VocoderVerticle} (mel or PCM in, {@code pcm} out), with {@code model: vocoder-turbo} and
  * {@code steps} picking the student; steps without a student are {@code bad_input} naming the installed
- * ones. Requests with the same steps and a length in the same 64-frame bucket share a batch. Streaming is
- * not offered yet ({@code bad_input}).
+ * ones. Requests with the same steps and a length in the same 64-frame bucket share a batch.
+ *
+ * <p>Streaming ({@code stream: true}) is the teacher's: the student vocodes window by window
+ * ({@link StreamingVocoder}, Euler at τ = 1 as in a whole-utterance call) and each window goes out as a
+ * progress preview ({@link WindowPreviews}); the reply carries the params and no blob. Streams run one job
+ * at a time. Config ({@code models/vocoder-turbo/serving.json}): {@code streamChunkFrames} (32),
+ * {@code streamContextFrames} (16), {@code streamCrossfade} (256), plus the batching keys of
+ * {@link ModelVerticle}.
  */
 public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticle.Request> {
 
     private final Path modelDir;
     private volatile List<Integer> steps = List.of();
     private TurboStudents students;
+    /** Each student's windowed vocoder, by steps. */
+    private final Map<Integer, StreamingVocoder> streaming = new HashMap<>();
 
     /** @param modelDir {@code models/vocoder-turbo} */
     public DistilledVocoderVerticle(Path modelDir) {
@@ -42,6 +54,10 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
     protected void load() throws Exception {
         students = TurboStudents.load(modelDir);
         students.selfTest();
+        StreamingVocoder.Windowing windowing = StreamingVocoder.Windowing.fromConfig(config());
+        for (int n : students.steps()) {
+            streaming.put(n, new StreamingVocoder(students.student(n), windowing));
+        }
         steps = students.steps();
     }
 
@@ -67,14 +83,14 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
             throw JobFailure.badInput("steps", TurboExport.MODEL + " has students for steps " + steps + "; got steps "
                     + s.steps());
         }
-        if (s.stream()) {
-            throw JobFailure.badInput("stream", TurboExport.MODEL + " does not stream yet; send stream=false");
-        }
         return r;
     }
 
     @Override
     protected Object batchKey(VocoderVerticle.Request r) {
+        if (r.settings().stream()) {
+            return List.of("stream");                                     // one job at a time (forEachLive)
+        }
         return List.of(r.settings().steps(), (r.frames() - 1) / VocoderVerticle.BUCKET_FRAMES);
     }
 
@@ -83,6 +99,10 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
         long start = System.nanoTime();
         List<Job<VocoderVerticle.Request>> jobs = batch.live();
         if (jobs.isEmpty()) {
+            return;
+        }
+        if (jobs.get(0).request().settings().stream()) {
+            batch.forEachLive(this::stream);
             return;
         }
         int n = jobs.get(0).request().settings().steps();
@@ -100,14 +120,32 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
         });
         long end = System.nanoTime();
         for (Job<VocoderVerticle.Request> job : batch.live()) {
-            VocoderVerticle.Request r = job.request();
             float[] pcm = audio.get(jobs.indexOf(job));
-            batch.complete(job, TesseraPayload.of(r.settings().toParams()
-                    .put("sampleRate", VocodeLimits.SAMPLE_RATE).put("frames", r.frames())
-                    .put("samples", r.frames() * VocodeLimits.HOP)
-                    .put("queueMs", Math.max(0, (start - job.enqueuedNanos()) / 1_000_000))
-                    .put("computeMs", (end - start) / 1_000_000).put("batchSize", jobs.size())
-                    .put("checkpoint", TurboExport.MODEL + "/steps-" + n), Blob.ofFloats("pcm", pcm, pcm.length)));
+            batch.complete(job, TesseraPayload.of(replyParams(job, start, end, jobs.size()),
+                    Blob.ofFloats("pcm", pcm, pcm.length)));
         }
+    }
+
+    /** One streamed job: its student window by window, each window a preview, as the teacher streams. */
+    private TesseraPayload stream(Job<VocoderVerticle.Request> job) {
+        long start = System.nanoTime();
+        VocoderVerticle.Request r = job.request();
+        StreamingVocoder student = streaming.get(r.settings().steps());
+        WindowPreviews previews = new WindowPreviews(job.context());
+        float[] mel = r.mel() != null ? r.mel() : students.student(r.settings().steps()).analyse(r.pcm());
+        previews.vocode(student, mel, r.frames(), r.settings());
+        return TesseraPayload.of(previews.putCounts(replyParams(job, start, System.nanoTime(), 1)));
+    }
+
+    /** The reply's params: the settings used, the lengths, the student and where the time went. */
+    private static JsonObject replyParams(Job<VocoderVerticle.Request> job, long computeStart, long end,
+                                          int batchSize) {
+        VocoderVerticle.Request r = job.request();
+        return r.settings().toParams()
+                .put("sampleRate", VocodeLimits.SAMPLE_RATE).put("frames", r.frames())
+                .put("samples", r.frames() * VocodeLimits.HOP)
+                .put("queueMs", Math.max(0, (computeStart - job.enqueuedNanos()) / 1_000_000))
+                .put("computeMs", (end - computeStart) / 1_000_000).put("batchSize", batchSize)
+                .put("checkpoint", TurboExport.MODEL + "/steps-" + r.settings().steps());
     }
 }

@@ -8,6 +8,7 @@ import dev.tessera.core.checkpoint.Checkpoint;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
 import dev.tessera.core.train.TrainableParameters;
+import dev.tessera.distill.turbo.TurboExport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** A real, untrained, narrow PeriodWave checkpoint in a models folder, and inputs for the vocoder API. */
+/**
+ * A real, untrained, narrow PeriodWave checkpoint in a models folder (as the teacher or as a Turbo student), and
+ * inputs for the vocoder API.
+ */
 public final class TinyVocoderModel {
 
     private TinyVocoderModel() {
@@ -28,6 +32,18 @@ public final class TinyVocoderModel {
 
     /** Writes {@code <models>/vocoder/tiny.safetensors} (+ .json) with weights drawn from {@code seed}. */
     public static void write(Path models, long seed) throws IOException {
+        save(models.resolve("vocoder"), "tiny", seed);
+    }
+
+    /**
+     * Writes an untrained network of the same shape as the {@code steps}-step Turbo student,
+     * {@code <models>/vocoder-turbo/steps-N/periodwave-turbo.safetensors} (+ .json), as {@code TurboExport} lays it out.
+     */
+    public static void writeStudent(Path models, int steps, long seed) throws IOException {
+        save(TurboExport.studentDir(models.resolve(TurboExport.MODEL), steps), TurboExport.NAME, seed);
+    }
+
+    private static void save(Path dir, String name, long seed) throws IOException {
         VocoderConfig config = VocoderConfig.fromJson(new JsonObject()
                 .put("periods", new JsonArray(List.of(1, 2, 3)))
                 .put("channels", new JsonArray(List.of(4, 8, 8, 16)))
@@ -40,7 +56,7 @@ public final class TinyVocoderModel {
             PeriodWave model = new PeriodWave(config).initialize(m);
             Map<String, NDArray> weights = new LinkedHashMap<>();
             new TrainableParameters(model).all().forEach(e -> weights.put(e.name(), e.array()));
-            Checkpoint.save(models.resolve("vocoder"), "tiny", weights, config.toJson(), Map.of());
+            Checkpoint.save(dir, name, weights, config.toJson(), Map.of());
         }
     }
 

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code POST /api/v1/vocode} on a loopback server with an untrained tiny checkpoint: WAV and .npy in,
- * WAV out with the job headers, every refusal with its status, streaming, and cancel on disconnect.
+ * {@code POST /api/v1/vocode} on a loopback server with an untrained tiny checkpoint (and a 2-step Turbo student):
+ * WAV and .npy in, WAV out with the job headers, every refusal with its status, streaming, and cancel on
+ * disconnect.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class VocodeRoutesTest {
@@ -58,6 +59,10 @@ class VocodeRoutesTest {
         // equal the whole-file output, which tests the HTTP plumbing exactly (StreamingVocoderTest measures
         // the default windows).
         Files.writeString(models.resolve("vocoder/serving.json"), "{\"streamChunkFrames\": 16, \"streamContextFrames\": 64}");
+        // The 2-step Turbo student, streamed the same way.
+        TinyVocoderModel.writeStudent(models, 2, 52);
+        Files.writeString(models.resolve("vocoder-turbo/serving.json"),
+                "{\"streamChunkFrames\": 16, \"streamContextFrames\": 64}");
         server = TesseraServer.start(ServerOptions.local(0, models)).await(120, TimeUnit.SECONDS);
         clientVertx = Vertx.vertx();
         client = WebClient.create(clientVertx);
@@ -198,6 +203,24 @@ class VocodeRoutesTest {
         HttpResponse<Buffer> s16 = post("?steps=1&stream=true", WAV, wav(TinyVocoderModel.tone(150, 5000, 22_050), 22_050));
         assertEquals(200, s16.statusCode());
         assertEquals(5000 / 256 * 256, new WavReader().read(s16.body().getBytes()).frames());
+    }
+
+    @Test
+    void aTurboStudentStreamsTheSamplesOfItsWholeFile() throws Exception {
+        byte[] body = TinyVocoderModel.npy(TinyVocoderModel.mel(40, 8), 80, 40);   // 3 windows of 16 frames
+        HttpResponse<Buffer> whole = post("?model=vocoder-turbo&steps=2&format=f32", NPY, body);
+        HttpResponse<Buffer> streamed = post("?model=vocoder-turbo&steps=2&format=f32&stream=true", NPY, body);
+        assertEquals(200, whole.statusCode(), whole.bodyAsString());
+        assertEquals(200, streamed.statusCode(), streamed.bodyAsString());
+        assertEquals("chunked", streamed.getHeader("Transfer-Encoding"));
+        assertNotNull(streamed.trailers().get(VocodeRoutes.HEADER_COMPUTE_MS), "compute time comes as a trailer");
+        byte[] bytes = streamed.body().getBytes();
+        assertEquals(0xFFFFFFFF, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(4), "RIFF size");
+        assertEquals(WavWriter.FLOAT_HEADER_BYTES + 40 * 256 * 4, bytes.length);
+        float[] expected = new WavReader().read(whole.body().getBytes()).samples();
+        float[] got = new WavReader().read(bytes).samples();
+        assertEquals(40 * 256, got.length);
+        assertArrayEquals(expected, got, 1e-5f);
     }
 
     @Test
