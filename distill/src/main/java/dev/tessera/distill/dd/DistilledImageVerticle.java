@@ -5,6 +5,7 @@ import dev.tessera.core.bus.Batch;
 import dev.tessera.core.bus.Job;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelVerticle;
+import dev.tessera.core.bus.ParamsSchema;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
 import dev.tessera.core.engine.Engines;
@@ -60,6 +61,26 @@ public final class DistilledImageVerticle extends ModelVerticle<DdImageRequest> 
         if (generator != null) {
             generator.close();
         }
+    }
+
+    /**
+     * The studio's form: class, count, seed and the number of passes. The teacher's sampling settings are not
+     * offered (the student learned its guided sampler; {@link DdImageRequest} refuses them by name).
+     */
+    @Override
+    protected JsonObject paramsSchema() {
+        var classes = generator.classes();
+        List<String> choices = !classes.names().isEmpty() ? classes.names()
+                : java.util.stream.IntStream.range(0, classes.numClasses()).mapToObj(Integer::toString).toList();
+        return ParamsSchema.of(NAME, "one-step Distilled Decoding student of the image AR model: "
+                        + generator.tokens() + " tokens of " + generator.bits() + " bits in 1 or 2 passes")
+                .choice("class", "class of the image; none = unconditional", choices, true, null)
+                .integer("count", "images in this job", 1, maxCount, 1L)
+                .integer("seed", "image i of seed s is always the same; empty = random", 0, Integer.MAX_VALUE, null)
+                .integer("steps", "passes: 1, or 2 (the first pass's leading tokens kept, the rest drawn again)", 1, 2, 1L)
+                .output("image", 0)
+                .timeoutMs(120_000)
+                .toJson();
     }
 
     @Override

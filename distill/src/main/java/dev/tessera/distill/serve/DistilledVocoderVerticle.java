@@ -11,6 +11,7 @@ import dev.tessera.core.bus.Batch;
 import dev.tessera.core.bus.Job;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.ModelVerticle;
+import dev.tessera.core.bus.ParamsSchema;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
 import dev.tessera.distill.turbo.TurboExport;
@@ -66,6 +67,30 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
         if (students != null) {
             students.close();
         }
+    }
+
+    /**
+     * The studio's form: a WAV to upload, the student (its step count, among those installed), the seed and
+     * streaming. The sampler (Euler) and the temperature (1) are the students' own and not offered.
+     */
+    @Override
+    protected JsonObject paramsSchema() {
+        List<Integer> installed = steps;
+        long most = installed.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long fewest = installed.stream().mapToInt(Integer::intValue).min().orElse(1);
+        return ParamsSchema.of(TurboExport.MODEL, "PeriodWave-Turbo students of the vocoder: a "
+                        + VocodeLimits.SAMPLE_RATE + " Hz WAV is re-analysed to mel and vocoded in " + installed
+                        + " Euler steps")
+                .upload("input", "a mono or stereo WAV at " + VocodeLimits.SAMPLE_RATE + " Hz, at most "
+                        + VocodeLimits.MAX_SECONDS + " s", "audio/wav", "pcm", VocodeLimits.SAMPLE_RATE)
+                .integer("steps", "the student: one of " + installed + " Euler steps", fewest, most, most)
+                .integer("seed", "key of the starting noise: same seed, same audio", 0, Integer.MAX_VALUE,
+                        VocodeSettings.DEFAULT.seed())
+                .bool("stream", "send the audio window by window as it is made", false)
+                .output("audio", VocodeLimits.SAMPLE_RATE)
+                .previews("stream", true)
+                .timeoutMs(30_000)
+                .toJson();
     }
 
     @Override

@@ -33,7 +33,8 @@ import java.util.Map;
  * {@code models/vocoder-turbo} ({@code steps-N/periodwave-turbo.safetensors}; default
  * {@code <models>/vocoder-turbo}), each labelled by its folder name — how the CQT ablation's two runs are
  * compared in one table. The notes check the issue's goals: the 2-step student within 5% of the teacher's
- * M-STFT and F0 RMSE at 8x or more of its speed, the 1-step student 20x or more faster than real time.
+ * M-STFT and F0 RMSE at 8x or more of its speed (the F0 ratio counts only when the student voices at least
+ * 95% as well as the teacher, V/UV F1), the 1-step student 20x or more faster than real time.
  */
 public final class TurboEvalSuite implements EvalSuite {
 
@@ -185,11 +186,19 @@ public final class TurboEvalSuite implements EvalSuite {
                 double mstft = s.mstft() / teacher.mstft();
                 Double f0 = s.f0RmseCents() == null || teacher.f0RmseCents() == null ? null
                         : s.f0RmseCents() / teacher.f0RmseCents();
-                boolean met = mstft <= 1.05 && f0 != null && f0 <= 1.05 && teacherRtf / rtf >= 8;
+                // F0 RMSE is taken over the frames voiced in both signals: a student that voices fewer frames
+                // than the teacher is scored on fewer, easier frames, so its F0 ratio only counts when its
+                // V/UV F1 is at least 95% of the teacher's.
+                double vuv = teacher.vuvF1() > 0 ? s.vuvF1() / teacher.vuvF1() : Double.NaN;
+                boolean f0Comparable = f0 != null && vuv >= 0.95;
+                boolean met = mstft <= 1.05 && f0Comparable && f0 <= 1.05 && teacherRtf / rtf >= 8;
                 report.note(String.format(Locale.ROOT, "goal (2-step within 5%% of the teacher's M-STFT and F0 RMSE at "
-                                + ">= 8x its speed), %s: M-STFT %.3f x teacher, F0 RMSE %s x teacher, %.1fx speed: %s",
+                                + ">= 8x its speed), %s: M-STFT %.3f x teacher, F0 RMSE %s x teacher%s, %.1fx speed: %s",
                         e.getKey().replace('@', ' '), mstft, f0 == null ? "n/a (no frames voiced in both)"
-                                : String.format(Locale.ROOT, "%.3f", f0), teacherRtf / rtf, met ? "met" : "not met"));
+                                : String.format(Locale.ROOT, "%.3f", f0),
+                        f0 == null || f0Comparable ? "" : String.format(Locale.ROOT,
+                                " (not comparable: V/UV F1 %.3f x teacher's, so fewer frames are scored)", vuv),
+                        teacherRtf / rtf, met ? "met" : "not met"));
             } else if (e.getKey().endsWith("@1")) {
                 report.note(String.format(Locale.ROOT, "goal (1-step >= 20x faster than real time), %s: %.1fx: %s",
                         e.getKey().replace('@', ' '), 1 / rtf, 1 / rtf >= 20 ? "met" : "not met"));

@@ -57,6 +57,15 @@ class DistilledImageVerticleTest {
                 .await(60, TimeUnit.SECONDS);
         String address = new ModelRegistry(vertx).addressOf("image-dd").await(10, TimeUnit.SECONDS);
         assertEquals(Addresses.DISTILL_IMAGE_GENERATE, address);
+        // The studio builds its form from this schema: an image output, the classes by name, 1 or 2 passes.
+        JsonObject schema = new ModelRegistry(vertx).list().await(10, TimeUnit.SECONDS).stream()
+                .filter(s -> s.name().equals("image-dd")).findFirst().orElseThrow().schema();
+        assertEquals("image", schema.getJsonObject("x-tessera").getString("output"));
+        JsonObject props = schema.getJsonObject("properties");
+        assertEquals(1, props.getJsonObject("steps").getInteger("minimum"));
+        assertEquals(2, props.getJsonObject("steps").getInteger("maximum"));
+        assertTrue(props.getJsonObject("class").encode().contains("square"), props.getJsonObject("class").encode());
+        assertTrue(!props.containsKey("temperature"), "the student takes no sampling settings");
 
         JsonObject params = new JsonObject().put("model", "image-dd").put("class", "square").put("count", 3)
                 .put("seed", 11).put("steps", 2);

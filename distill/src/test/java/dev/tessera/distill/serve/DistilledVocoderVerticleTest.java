@@ -11,6 +11,8 @@ import dev.tessera.core.bus.JobFailure;
 import dev.tessera.core.bus.JobProgress;
 import dev.tessera.core.bus.ModelClient;
 import dev.tessera.core.bus.ModelProviders;
+import dev.tessera.core.bus.ModelRegistry;
+import dev.tessera.core.bus.ModelStatus;
 import dev.tessera.core.bus.TesseraPayload;
 import dev.tessera.core.bus.TesseraPayload.Blob;
 import dev.tessera.core.cluster.NodeOptions;
@@ -100,6 +102,20 @@ class DistilledVocoderVerticleTest {
                 f.ended::tryComplete);
         c.completion().await(10, TimeUnit.SECONDS);
         return f;
+    }
+
+    @Test
+    void theStudioFormOffersTheInstalledStudentsAndStreaming() throws Exception {
+        ModelStatus status = new ModelRegistry(vertx).list().await(10, TimeUnit.SECONDS).stream()
+                .filter(s -> s.name().equals(TurboExport.MODEL)).findFirst().orElseThrow();
+        JsonObject schema = status.schema();
+        assertEquals("audio", schema.getJsonObject("x-tessera").getString("output"));
+        JsonObject steps = schema.getJsonObject("properties").getJsonObject("steps");
+        assertEquals(1, steps.getInteger("minimum"));                 // students for 1 and 2 steps are installed
+        assertEquals(2, steps.getInteger("maximum"));
+        assertEquals(2, steps.getInteger("default"));
+        assertTrue(schema.getJsonObject("properties").containsKey("stream"));
+        assertTrue(schema.getJsonObject("properties").containsKey("input"));
     }
 
     @Test

@@ -87,13 +87,13 @@ public final class ImageVerticle extends ModelVerticle<ImageRequest> {
         }
     }
 
-    /** The parameters of {@link ImageRequest} with this model's classes, counts and token count. */
     /** Requests naming the distilled student ({@code model: "image-dd"}) go on to the distill module's verticle. */
     @Override
     protected String forwardAddress(TesseraPayload body) {
         return "image-dd".equals(body.params().getValue("model")) ? Addresses.DISTILL_IMAGE_GENERATE : null;
     }
 
+    /** The parameters of {@link ImageRequest} with this model's classes, counts and token count. */
     @Override
     protected JsonObject paramsSchema() {
         SamplingParams d = ImageRequest.DEFAULTS;
