@@ -25,15 +25,21 @@ public record CorpusMix(SpeechCorpus first, SpeechCorpus second) implements Crop
      */
     @Override
     public float[] randomCrops(SplittableRandom random, int batch, int length) {
-        if (batch < 2 || batch % 2 != 0) {
-            throw new IllegalArgumentException("a 1:1 mix of two corpora (e.g. --music) needs an even batch of at least 2, "
-                    + "half from each; got " + batch);
-        }
+        requireBatch(batch);
         int half = batch / 2;
         float[] out = new float[batch * length];
         System.arraycopy(first.randomCrops(random, half, length), 0, out, 0, half * length);
         System.arraycopy(second.randomCrops(random, half, length), 0, out, half * length, half * length);
         return out;
+    }
+
+    /** A 1:1 mix needs an even batch of at least 2, half from each corpus. */
+    @Override
+    public void requireBatch(int batch) {
+        if (batch < 2 || batch % 2 != 0) {
+            throw new IllegalArgumentException("a 1:1 mix of two corpora (e.g. --music) needs an even batch of at least 2, "
+                    + "half from each; got " + batch);
+        }
     }
 
     /**

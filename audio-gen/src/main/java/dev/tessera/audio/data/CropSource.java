@@ -13,4 +13,13 @@ public interface CropSource {
      * {@code random}, so a batch is a function of its generator (a resumed run draws the same batches).
      */
     float[] randomCrops(SplittableRandom random, int batch, int length);
+
+    /**
+     * Checks that this source can fill batches of {@code batch} crops, so a trainer fails when it is built
+     * rather than at its first step. Any batch suits a single corpus.
+     *
+     * @throws IllegalArgumentException naming the batch when it cannot
+     */
+    default void requireBatch(int batch) {
+    }
 }

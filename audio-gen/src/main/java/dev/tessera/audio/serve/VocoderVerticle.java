@@ -99,20 +99,33 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
     @Override
     protected JsonObject paramsSchema() {
         VocodeSettings d = VocodeSettings.DEFAULT;
-        return ParamsSchema.of(NAME, "mel-conditioned flow-matching vocoder: a " + VocodeLimits.SAMPLE_RATE
-                        + " Hz WAV is re-analysed to mel and vocoded (checkpoint " + vocoder.name() + ")")
-                .upload("input", "a mono or stereo WAV at " + VocodeLimits.SAMPLE_RATE + " Hz, at most "
-                        + VocodeLimits.MAX_SECONDS + " s", "audio/wav", "pcm", VocodeLimits.SAMPLE_RATE)
+        ParamsSchema schema = wavInput(ParamsSchema.of(NAME, "mel-conditioned flow-matching vocoder: a "
+                        + VocodeLimits.SAMPLE_RATE + " Hz WAV is re-analysed to mel and vocoded (checkpoint "
+                        + vocoder.name() + ")"))
                 .choice("model", "vocoder, or the Griffin-Lim baseline", VocodeSettings.MODELS, false, d.model())
                 .integer("steps", "ODE steps", 1, VocodeSettings.MAX_STEPS, (long) d.steps())
                 .choice("sampler", "ODE solver (midpoint: 2 evaluations per step)", VocodeSettings.SAMPLERS, false,
-                        d.sampler())
-                .integer("seed", "key of the starting noise: same seed, same audio", 0, Integer.MAX_VALUE, d.seed())
+                        d.sampler());
+        return seedStreamAndOutput(schema).toJson();
+    }
+
+    /** The form's first field, shared by every vocoder's schema: the WAV a front end uploads as {@code pcm}. */
+    public static ParamsSchema wavInput(ParamsSchema schema) {
+        return schema.upload("input", "a mono or stereo WAV at " + VocodeLimits.SAMPLE_RATE + " Hz, at most "
+                + VocodeLimits.MAX_SECONDS + " s", "audio/wav", "pcm", VocodeLimits.SAMPLE_RATE);
+    }
+
+    /**
+     * The form's last fields, shared by every vocoder's schema: the seed, streaming (whose windows are the
+     * previews), the audio output and the default deadline.
+     */
+    public static ParamsSchema seedStreamAndOutput(ParamsSchema schema) {
+        return schema.integer("seed", "key of the starting noise: same seed, same audio", 0, Integer.MAX_VALUE,
+                        VocodeSettings.DEFAULT.seed())
                 .bool("stream", "send the audio window by window as it is made", false)
                 .output("audio", VocodeLimits.SAMPLE_RATE)
                 .previews("stream", true)
-                .timeoutMs(30_000)
-                .toJson();
+                .timeoutMs(30_000);
     }
 
     @Override
@@ -284,8 +297,16 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
         return r.mel() != null ? r.mel() : vocoder.analyse(r.pcm());
     }
 
-    /** The reply's params: the settings used, the lengths, and where the time went. */
     private JsonObject replyParams(Job<Request> job, long computeStart, long end, int batchSize) {
+        return replyParams(job, computeStart, end, batchSize, vocoder.name());
+    }
+
+    /**
+     * A vocoder reply's params, shared with the Turbo students' verticle: the settings used, the lengths, the
+     * checkpoint that made the audio and where the time went.
+     */
+    public static JsonObject replyParams(Job<Request> job, long computeStart, long end, int batchSize,
+                                         String checkpoint) {
         Request r = job.request();
         return r.settings().toParams()
                 .put("sampleRate", VocodeLimits.SAMPLE_RATE)
@@ -294,6 +315,6 @@ public final class VocoderVerticle extends ModelVerticle<VocoderVerticle.Request
                 .put("queueMs", Math.max(0, (computeStart - job.enqueuedNanos()) / 1_000_000))
                 .put("computeMs", (end - computeStart) / 1_000_000)
                 .put("batchSize", batchSize)
-                .put("checkpoint", vocoder.name());
+                .put("checkpoint", checkpoint);
     }
 }

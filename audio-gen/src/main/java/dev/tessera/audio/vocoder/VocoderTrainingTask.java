@@ -76,10 +76,7 @@ public final class VocoderTrainingTask implements TrainingTask, AutoCloseable {
                     + model.config().hop() + " at " + model.config().sampleRate() + " Hz; the front end gives "
                     + mel.config().nMels() + ", hop " + mel.config().hop() + " at " + mel.config().sampleRate());
         }
-        if (train instanceof CorpusMix && options.batch() % 2 != 0) {
-            throw new IllegalArgumentException("a 1:1 mix of two corpora (e.g. --music) needs an even batch, half from "
-                    + "each; got " + options.batch());
-        }
+        train.requireBatch(options.batch());
         this.model = model;
         this.flow = new FlowMatching(model.config());
         this.train = train;

@@ -78,19 +78,11 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
         List<Integer> installed = steps;
         long most = installed.stream().mapToInt(Integer::intValue).max().orElse(1);
         long fewest = installed.stream().mapToInt(Integer::intValue).min().orElse(1);
-        return ParamsSchema.of(TurboExport.MODEL, "PeriodWave-Turbo students of the vocoder: a "
-                        + VocodeLimits.SAMPLE_RATE + " Hz WAV is re-analysed to mel and vocoded in " + installed
-                        + " Euler steps")
-                .upload("input", "a mono or stereo WAV at " + VocodeLimits.SAMPLE_RATE + " Hz, at most "
-                        + VocodeLimits.MAX_SECONDS + " s", "audio/wav", "pcm", VocodeLimits.SAMPLE_RATE)
-                .integer("steps", "the student: one of " + installed + " Euler steps", fewest, most, most)
-                .integer("seed", "key of the starting noise: same seed, same audio", 0, Integer.MAX_VALUE,
-                        VocodeSettings.DEFAULT.seed())
-                .bool("stream", "send the audio window by window as it is made", false)
-                .output("audio", VocodeLimits.SAMPLE_RATE)
-                .previews("stream", true)
-                .timeoutMs(30_000)
-                .toJson();
+        ParamsSchema schema = VocoderVerticle.wavInput(ParamsSchema.of(TurboExport.MODEL,
+                        "PeriodWave-Turbo students of the vocoder: a " + VocodeLimits.SAMPLE_RATE
+                                + " Hz WAV is re-analysed to mel and vocoded in " + installed + " Euler steps"))
+                .integer("steps", "the student: one of " + installed + " Euler steps", fewest, most, most);
+        return VocoderVerticle.seedStreamAndOutput(schema).toJson();
     }
 
     @Override
@@ -131,12 +123,10 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
             return;
         }
         int n = jobs.get(0).request().settings().steps();
-        MelVocoder student = students.student(n);
         List<MelVocoder.Item> items = new ArrayList<>();
         for (Job<VocoderVerticle.Request> job : jobs) {
             VocoderVerticle.Request r = job.request();
-            float[] mel = r.mel() != null ? r.mel() : student.analyse(r.pcm());
-            items.add(new MelVocoder.Item(mel, r.frames(), r.settings().seed(), 0));
+            items.add(new MelVocoder.Item(melOf(r), r.frames(), r.settings().seed(), 0));
         }
         List<float[]> audio = students.vocode(items, n, (step, total) -> {
             for (Job<VocoderVerticle.Request> job : batch.live()) {
@@ -157,20 +147,19 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
         VocoderVerticle.Request r = job.request();
         StreamingVocoder student = streaming.get(r.settings().steps());
         WindowPreviews previews = new WindowPreviews(job.context());
-        float[] mel = r.mel() != null ? r.mel() : students.student(r.settings().steps()).analyse(r.pcm());
-        previews.vocode(student, mel, r.frames(), r.settings());
+        previews.vocode(student, melOf(r), r.frames(), r.settings());
         return TesseraPayload.of(previews.putCounts(replyParams(job, start, System.nanoTime(), 1)));
     }
 
-    /** The reply's params: the settings used, the lengths, the student and where the time went. */
+    /** The request's log-mel: as sent, or analysed from its PCM with the student's front end. */
+    private float[] melOf(VocoderVerticle.Request r) {
+        return r.mel() != null ? r.mel() : students.student(r.settings().steps()).analyse(r.pcm());
+    }
+
+    /** The reply's params, as the teacher's, naming the student that made the audio. */
     private static JsonObject replyParams(Job<VocoderVerticle.Request> job, long computeStart, long end,
                                           int batchSize) {
-        VocoderVerticle.Request r = job.request();
-        return r.settings().toParams()
-                .put("sampleRate", VocodeLimits.SAMPLE_RATE).put("frames", r.frames())
-                .put("samples", r.frames() * VocodeLimits.HOP)
-                .put("queueMs", Math.max(0, (computeStart - job.enqueuedNanos()) / 1_000_000))
-                .put("computeMs", (end - computeStart) / 1_000_000).put("batchSize", batchSize)
-                .put("checkpoint", TurboExport.MODEL + "/steps-" + r.settings().steps());
+        return VocoderVerticle.replyParams(job, computeStart, end, batchSize,
+                TurboExport.MODEL + "/steps-" + job.request().settings().steps());
     }
 }
