@@ -131,9 +131,24 @@ public final class GanStep implements AutoCloseable {
      * @param generator computes x̂; called once, inside the first collector
      */
     public GanStepResult step(NDManager step, NDArray real, Generator generator) {
+        return step(step, real, generator, null, 0);
+    }
+
+    /**
+     * One step whose generator loss adds {@code guideWeight}·mean|x̂ − guide|: a waveform aligned with x̂
+     * sample by sample (a frozen teacher's output for the same conditioning and noise), so the term, unlike
+     * the mel loss, also fixes x̂'s phase. Reported as {@code guide}.
+     *
+     * @param guide (B, T) target audio without a graph, or null for the plain step
+     */
+    public GanStepResult step(NDManager step, NDArray real, Generator generator, NDArray guide, double guideWeight) {
         if (generatorParams == null) {
             throw new IllegalStateException("this GanStep trains only a discriminator; build it with a generator to"
                     + " call step()");
+        }
+        if (guide != null && !guide.getShape().equals(real.getShape())) {
+            throw new IllegalArgumentException("the guide must have the real batch's shape " + real.getShape()
+                    + ", got " + guide.getShape());
         }
         NDArray fake;
         StepLoss dLoss;
@@ -161,6 +176,11 @@ public final class GanStep implements AutoCloseable {
             terms.put("adv", adv.total());
             terms.put("fm", fm.total());
             terms.put("mel", melLoss.total());
+            if (guide != null) {
+                NDArray guideLoss = fake.sub(guide.stopGradient()).abs().mean();
+                total = total.add(Scalars.times(guideLoss, guideWeight));
+                terms.put("guide", guideLoss);
+            }
             terms.putAll(adv.terms());
             terms.putAll(fm.terms());
             terms.putAll(melLoss.terms());

@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
  *                    [--music data/music]
  *                    [--batch 8] [--segment 8192] [--periods 1,2,3,5,7] [--checkpoint-every 100]
  *                    [--validate-every 500] [--val-clips 4] [--val-samples 32768] [--val-steps 16]
- *                    [--clip 0] [--log-every 10] [--limit N] [--time N]
+ *                    [--clip 0] [--log-every 10] [--limit N] [--time N] [--min-lr 2e-4] [--warmup 0]
  * </pre>
  * Recipe: AdamW lr 2e-4, betas (0.9, 0.999), weight decay 0.01, constant rate (no warm-up), EMA 0.999.
+ * {@code --min-lr X} turns the constant rate into a half cosine from 2e-4 down to X at {@code --steps} (for the
+ * last stretch of a long run, started with {@code --init} from its weights), after {@code --warmup N} steps
+ * of linear ramp (a fresh AdamW's moments are zero, so a run started from trained weights ramps up).
  * The first run measures the training set's frame-energy extremes and writes the model config to
  * {@code <out>/vocoder.json}; a resumed run reads it back. {@code --time N} runs N steps in a scratch
  * folder and prints the seconds per step (the first step, which warms libtorch up, left out).
@@ -46,11 +49,13 @@ import org.slf4j.LoggerFactory;
 public final class VocoderTrainMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(VocoderTrainMain.class);
+    private static final double PEAK_LR = 2e-4;
 
     /** Parsed command line. */
     record Args(Path data, Path out, long steps, boolean resume, Path export, int batch, int segment,
                 List<Integer> periods, long checkpointEvery, long validateEvery, int valClips, int valSamples,
-                int valSteps, double clip, long logEvery, int limit, int time, Path init, Path music) {
+                int valSteps, double clip, long logEvery, int limit, int time, Path init, Path music,
+                double minLr, long warmup) {
     }
 
     private VocoderTrainMain() {
@@ -83,7 +88,7 @@ public final class VocoderTrainMain {
             VocoderConfig config = modelConfig(a, out, train, musicTrain, manager);
             TrainConfig trainConfig = TrainConfig.fromJson(new JsonObject()
                     .put("steps", a.time() > 0 ? a.time() : a.steps())
-                    .put("learningRate", 2e-4).put("minLearningRate", 2e-4).put("warmupSteps", 0)
+                    .put("learningRate", PEAK_LR).put("minLearningRate", a.minLr()).put("warmupSteps", a.warmup())
                     .put("weightDecay", 0.01).put("beta1", 0.9).put("beta2", 0.999).put("eps", 1e-8)
                     .put("clipGradNorm", a.clip()).put("emaDecay", 0.999)
                     .put("checkpointEvery", a.time() > 0 ? 0 : a.checkpointEvery()).put("keepCheckpoints", 3)
@@ -188,6 +193,8 @@ public final class VocoderTrainMain {
         long logEvery = 10;
         int limit = 0;
         int time = 0;
+        double minLr = PEAK_LR;
+        long warmup = 0;
         for (int i = 0; i < argv.length; i++) {
             String k = argv[i];
             if (k.equals("--resume")) {
@@ -221,6 +228,8 @@ public final class VocoderTrainMain {
                 case "--log-every" -> logEvery = Long.parseLong(v);
                 case "--limit" -> limit = Integer.parseInt(v);
                 case "--time" -> time = Integer.parseInt(v);
+                case "--min-lr" -> minLr = Double.parseDouble(v);
+                case "--warmup" -> warmup = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + k + "; see the class comment of "
                         + VocoderTrainMain.class.getName());
             }
@@ -230,6 +239,6 @@ public final class VocoderTrainMain {
                     + "--batch must be even (and at least 2); got " + batch);
         }
         return new Args(data, out, steps, resume, export, batch, segment, periods, checkpointEvery, validateEvery,
-                valClips, valSamples, valSteps, clip, logEvery, limit, time, init, music);
+                valClips, valSamples, valSteps, clip, logEvery, limit, time, init, music, minLr, warmup);
     }
 }

@@ -119,6 +119,52 @@ class GanStepTest {
         }
     }
 
+    /**
+     * A guide (a target waveform aligned with x̂) adds weight·mean|x̂ − guide| to L_G, reported as
+     * {@code guide}; with it dominating, the gains move from 1 to the guide's 0.5 within a few steps.
+     */
+    @Test
+    void guideTermPullsTheGeneratorTowardsTheGuideWaveform() {
+        try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test");
+                NDManager m = NDManager.newBaseManager()) {
+            Discriminator d = smallDiscriminator(m);
+            GainGenerator g = new GainGenerator();
+            g.initialize(m);
+            NDArray[] batch = tones(m, 13);
+            NDArray real = batch[0];
+            NDArray base = batch[1];
+            NDArray guide = base.mul(0.5f);
+            GanStepConfig config = new GanStepConfig(2e-2, 1e-3, 0.9, 0.999, 1e-8, 0, 0, 2, 0);
+            double weight = 1000;
+            double firstGuide = Double.NaN;
+            GanStepResult last = null;
+            try (GanStep gan = new GanStep(m, g, d, MultiScaleMelLoss.turbo(), config)) {
+                for (int s = 0; s < 30; s++) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray expected = base.mul(g.gain.getArray()).sub(guide).abs().mean();
+                        double expectedGuide = expected.getFloat();
+                        last = gan.step(step, real, x -> base.mul(g.gain.getArray()), guide, weight);
+                        assertEquals(expectedGuide, last.generator().get("guide"), 1e-6, "guide term at step " + s);
+                        double weighted = last.generator().get("adv") + 2 * last.generator().get("fm")
+                                + weight * last.generator().get("guide");
+                        assertEquals(weighted, last.generatorLoss(), 1e-4 * weighted, "L_G with the guide");
+                        firstGuide = s == 0 ? expectedGuide : firstGuide;
+                    }
+                }
+            }
+            double gain = g.gain.getArray().mean().getFloat();
+            assertTrue(gain < 0.75, "mean gain " + gain + " after 30 guided steps (guide at 0.5, start 1)");
+            assertTrue(last.generator().get("guide") < 0.5 * firstGuide, "guide term " + firstGuide + " -> "
+                    + last.generator().get("guide"));
+            try (NDManager step = m.newSubManager()) {
+                GanStep plain = new GanStep(m, g, d, MultiScaleMelLoss.turbo(), config);
+                assertThrows(IllegalArgumentException.class, () -> plain.step(step, real,
+                        x -> base.mul(g.gain.getArray()), guide.get(":, :1024"), weight), "a guide of another shape");
+                plain.close();
+            }
+        }
+    }
+
     @Test
     void discriminatorStepsLowerTheDiscriminatorLossOnAFixedBatch() {
         try (TrainingSlot slot = TrainingSlot.acquire("gan-step-test");

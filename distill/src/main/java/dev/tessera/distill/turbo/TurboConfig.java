@@ -26,18 +26,23 @@ import java.util.List;
  * @param validationClips held-out clips scored at each validation
  * @param validationSamples samples per validation clip, a multiple of 256
  * @param seed root seed of the run: noise, crops and initialisation
+ * @param guideWeight λ_guide of an added term λ_guide·mean|x̂ − x_guide|, where x_guide is a frozen guide
+ *     vocoder's output from the same mel and the same noise (progressive distillation, Salimans and Ho 2022,
+ *     beside the GAN losses); 0 (the spec's recipe) trains without a guide
+ * @param guideSteps Euler steps of the guide on the same grid convention (t = i / guideSteps), > steps
  */
 public record TurboConfig(int steps, int segment, int batch, double learningRate, double featureMatchingWeight,
                           double melWeight, List<String> discriminators, List<Integer> studentChannels,
                           List<Integer> studentPeriods, double temperature, long checkpointEvery, long validateEvery,
-                          int validationClips, int validationSamples, long seed) {
+                          int validationClips, int validationSamples, long seed, double guideWeight,
+                          int guideSteps) {
 
     public static final List<Integer> STEP_CHOICES = List.of(4, 2, 1);
     public static final List<String> DISCRIMINATOR_CHOICES = List.of("mpd", "cqt", "stft");
 
     /** The spec's CPU recipe for a 4-step student: 16,384-sample crops at batch 2, lr 2e-5, MPD + MS-SB-CQTD. */
     public static final TurboConfig DEFAULT = new TurboConfig(4, 16_384, 2, 2e-5, 2, 45, List.of("mpd", "cqt"),
-            List.of(), List.of(), 1.0, 100, 500, 4, 65_536, 1);
+            List.of(), List.of(), 1.0, 100, 500, 4, 65_536, 1, 0, 8);
 
     public TurboConfig {
         discriminators = List.copyOf(discriminators);
@@ -61,6 +66,10 @@ public record TurboConfig(int steps, int segment, int batch, double learningRate
         if (!studentChannels.isEmpty() && (studentChannels.size() != 4 || studentChannels.stream().anyMatch(c -> c < 1))) {
             errors.add("studentChannels must give 4 widths >= 1 (levels 0..3) or none, got " + studentChannels);
         }
+        if (!(guideWeight >= 0) || Double.isInfinite(guideWeight) || guideSteps < 1 || guideSteps > 64) {
+            errors.add("guideWeight must be finite and >= 0 and guideSteps in [1, 64], got " + guideWeight + " and "
+                    + guideSteps);
+        }
         if (checkpointEvery < 0 || validateEvery < 0 || validationClips < 0 || validationSamples < 256
                 || validationSamples % 256 != 0) {
             errors.add("checkpointEvery, validateEvery and validationClips must be >= 0 and validationSamples a multiple"
@@ -73,11 +82,21 @@ public record TurboConfig(int steps, int segment, int batch, double learningRate
 
     /** The flow times of the student's Euler steps: t_i = i / steps. */
     public float[] times() {
-        float[] t = new float[steps];
-        for (int i = 0; i < steps; i++) {
-            t[i] = (float) i / steps;
+        return times(steps);
+    }
+
+    /** The flow times of an n-step uniform Euler grid: t_i = i / n. */
+    public static float[] times(int n) {
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (float) i / n;
         }
         return t;
+    }
+
+    /** Whether a guide vocoder adds its term to the student's loss. */
+    public boolean guided() {
+        return guideWeight > 0;
     }
 
     /** The GAN step's recipe: AdamW at {@link #learningRate} for both sides, PyTorch's betas, no clipping. */
@@ -90,7 +109,7 @@ public record TurboConfig(int steps, int segment, int batch, double learningRate
     public TurboConfig withSteps(int newSteps) {
         return new TurboConfig(newSteps, segment, batch, learningRate, featureMatchingWeight, melWeight, discriminators,
                 studentChannels, studentPeriods, temperature, checkpointEvery, validateEvery, validationClips,
-                validationSamples, seed);
+                validationSamples, seed, guideWeight, guideSteps);
     }
 
     public JsonObject toJson() {
@@ -101,7 +120,8 @@ public record TurboConfig(int steps, int segment, int batch, double learningRate
                 .put("studentPeriods", new JsonArray(new ArrayList<>(studentPeriods)))
                 .put("temperature", temperature).put("checkpointEvery", checkpointEvery)
                 .put("validateEvery", validateEvery).put("validationClips", validationClips)
-                .put("validationSamples", validationSamples).put("seed", seed);
+                .put("validationSamples", validationSamples).put("seed", seed)
+                .put("guideWeight", guideWeight).put("guideSteps", guideSteps);
     }
 
     /** Reads a config; absent keys take {@link #DEFAULT}'s values, unknown keys are refused by name. */
@@ -119,7 +139,7 @@ public record TurboConfig(int steps, int segment, int batch, double learningRate
                     strings(c.getJsonArray("discriminators")), ints(c.getJsonArray("studentChannels")),
                     ints(c.getJsonArray("studentPeriods")), c.getDouble("temperature"), c.getLong("checkpointEvery"),
                     c.getLong("validateEvery"), c.getInteger("validationClips"), c.getInteger("validationSamples"),
-                    c.getLong("seed"));
+                    c.getLong("seed"), c.getDouble("guideWeight"), c.getInteger("guideSteps"));
         } catch (ClassCastException e) {
             throw new IllegalArgumentException("bad turbo config: wrong value type (" + e.getMessage() + ")", e);
         }

@@ -25,10 +25,15 @@ public final class TurboGenerator {
     private final double temperature;
 
     public TurboGenerator(PeriodWave student, TurboConfig config) {
+        this(student, config.steps(), config.temperature());
+    }
+
+    /** The same solver with {@code steps} Euler steps (a guide runs the teacher on a finer grid). */
+    public TurboGenerator(PeriodWave student, int steps, double temperature) {
         this.student = student;
         this.flow = new FlowMatching(student.config());
-        this.times = config.times();
-        this.temperature = config.temperature();
+        this.times = TurboConfig.times(steps);
+        this.temperature = temperature;
     }
 
     public PeriodWave student() {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *                  [--lr 2e-5] [--discriminators mpd,cqt] [--student-channels 16,32,64,128]
  *                  [--student-periods 1,2,3,5,7] [--checkpoint-every 100] [--validate-every 500]
  *                  [--val-clips 4] [--val-samples 65536] [--seed 1] [--log-every 10] [--limit N] [--time N]
- *                  [--from-scratch]
+ *                  [--from-scratch] [--guide-weight 0] [--guide-steps 8] [--guide models/vocoder]
  * </pre>
  * {@code --steps} is the student's number of Euler steps; {@code --iterations} the GAN updates (5,000 for
  * the 4-step student, 2,000 for 2 and 1). {@code --init} defaults to the chain of spec 4: the teacher
@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * for 1. When {@code --student-channels}/{@code --student-periods} ask for a smaller network than the one
  * in {@code --init}, it is subcloned ({@link Subcloning}); {@code --from-scratch} starts that shape from a
  * fresh initialisation instead (the reference for subcloning). {@code --time N} runs N updates in a scratch
- * folder and prints the seconds per update (the first left out).
+ * folder and prints the seconds per update (the first left out). {@code --guide-weight W} (> 0) adds
+ * W·mean|x̂ − x_guide| to the student's loss, x_guide being the {@code --guide} vocoder (default the teacher,
+ * {@code models/vocoder}) run for {@code --guide-steps} Euler steps from the same mel and noise.
  */
 public final class TurboTrainMain {
 
@@ -47,7 +49,7 @@ public final class TurboTrainMain {
 
     /** Parsed command line. */
     public record Args(TurboConfig config, Path data, Path out, long iterations, boolean resume, Path init,
-                       Path export, long logEvery, int limit, int time, boolean scratch) {
+                       Path export, long logEvery, int limit, int time, boolean scratch, Path guide) {
     }
 
     private TurboTrainMain() {
@@ -72,7 +74,13 @@ public final class TurboTrainMain {
             PeriodWave student = a.scratch() ? scratchStudent(a.config(), a.init(), manager)
                     : initialStudent(a.config(), a.init(), manager);
             TurboConfig config = a.time() > 0 ? withoutCheckpoints(a.config()) : a.config();
-            try (TurboTrainer trainer = new TurboTrainer(config, student, train, val, out, manager);
+            PeriodWave guide = null;
+            if (config.guided()) {
+                guide = PeriodWave.load(a.guide(), MelVocoder.checkpointName(a.guide()), manager);
+                LOG.info("vocoder-turbo: guided by {} at {} Euler steps, weight {}", a.guide(), config.guideSteps(),
+                        config.guideWeight());
+            }
+            try (TurboTrainer trainer = new TurboTrainer(config, student, guide, train, val, out, manager);
                  TerminalProgress progress = new TerminalProgress("vocoder-turbo-" + config.steps(), a.logEvery())) {
                 trainer.addListener(progress);
                 StepTimer timer = new StepTimer();
@@ -163,6 +171,7 @@ public final class TurboTrainMain {
         boolean scratch = false;
         Path init = null;
         Path export = null;
+        Path guide = Path.of("models", "vocoder");
         long logEvery = 10;
         int limit = 0;
         int time = 0;
@@ -210,6 +219,9 @@ public final class TurboTrainMain {
                     case "--log-every" -> logEvery = positive(k, Long.parseLong(v));
                     case "--limit" -> limit = Integer.parseInt(v);
                     case "--time" -> time = (int) positive(k, Integer.parseInt(v));
+                    case "--guide-weight" -> c.put("guideWeight", Double.parseDouble(v));
+                    case "--guide-steps" -> c.put("guideSteps", Integer.parseInt(v));
+                    case "--guide" -> guide = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + k + "; see the class comment of "
                             + TurboTrainMain.class.getName());
                 }
@@ -225,7 +237,7 @@ public final class TurboTrainMain {
             init = defaultInit(config.steps(), Path.of("models"));
         }
         long n = iterations != null ? iterations : config.steps() == 4 ? 5_000 : 2_000;
-        return new Args(config, data, out, n, resume, init, export, logEvery, limit, time, scratch);
+        return new Args(config, data, out, n, resume, init, export, logEvery, limit, time, scratch, guide);
     }
 
     /** Checks that the data and the starting weights exist, naming what to run when they do not. */
@@ -233,6 +245,10 @@ public final class TurboTrainMain {
         if (!Files.isRegularFile(a.data().resolve("train.tsv"))) {
             throw new NoSuchFileException(a.data().resolve("train.tsv").toString(), null,
                     "no speech corpus; make it with scripts/fetch-data speech or pass --data DIR");
+        }
+        if (a.config().guided() && MelVocoder.checkpoints(a.guide()).isEmpty()) {
+            throw new NoSuchFileException(a.guide().toString(), null, "no guide vocoder for --guide-weight "
+                    + a.config().guideWeight() + "; pass --guide DIR (a folder with a vocoder checkpoint)");
         }
         if (MelVocoder.checkpoints(a.init()).isEmpty()) {
             throw new NoSuchFileException(a.init().toString(), null, a.config().steps() == 4

@@ -70,6 +70,7 @@ public final class TurboTrainer implements AutoCloseable {
     private final TurboConfig config;
     private final PeriodWave student;
     private final TurboGenerator generator;
+    private final TurboGenerator guide;
     private final Discriminator discriminator;
     private final SpeechCorpus train;
     private final float[] validationAudio;
@@ -91,12 +92,26 @@ public final class TurboTrainer implements AutoCloseable {
      */
     public TurboTrainer(TurboConfig config, PeriodWave student, SpeechCorpus train, SpeechCorpus validation,
                         Path runDir, NDManager parent) {
+        this(config, student, null, train, validation, runDir, parent);
+    }
+
+    /**
+     * @param guide a frozen vocoder (the teacher) whose {@code guideSteps}-step output for the step's mel and
+     *     noise the student is pulled towards with weight {@code guideWeight}; required when the config is
+     *     {@link TurboConfig#guided()}, else ignored
+     */
+    public TurboTrainer(TurboConfig config, PeriodWave student, PeriodWave guide, SpeechCorpus train,
+                        SpeechCorpus validation, Path runDir, NDManager parent) {
+        if (config.guided() && guide == null) {
+            throw new IllegalArgumentException("guideWeight " + config.guideWeight() + " needs a guide vocoder");
+        }
         // Every step's crops and noise derive from the run's seed (Seeds.stream, Seeds.seedEngine), so a
         // resumed run repeats them whatever seeded the engine before.
         Seeds.seedAll(config.seed());
         this.config = config;
         this.student = student;
         this.generator = new TurboGenerator(student, config);
+        this.guide = config.guided() ? new TurboGenerator(guide, config.guideSteps(), config.temperature()) : null;
         this.train = train;
         this.checkpoints = new TrainingCheckpoints(runDir);
         this.manager = parent.newSubManager();
@@ -223,6 +238,9 @@ public final class TurboTrainer implements AutoCloseable {
                 metrics.put("adv", r.generator().get("adv"));
                 metrics.put("fm", r.generator().get("fm"));
                 metrics.put("mel", r.generator().get("mel"));
+                if (guide != null) {
+                    metrics.put("guide", r.generator().get("guide"));
+                }
                 metrics.put("score.real", r.discriminator().get("score.real"));
                 metrics.put("score.fake", r.discriminator().get("score.fake"));
                 boolean end = step == totalSteps;
@@ -263,7 +281,19 @@ public final class TurboTrainer implements AutoCloseable {
             NDArray real = stepManager.create(train.randomCrops(random, b, n), new Shape(b, n));   // (B, T)
             NDArray logMel = mel.logMel(real);                                                      // (B, 80, T/256)
             NDArray eps = stepManager.randomNormal(new Shape(b, n));                                // (B, T)
-            return gan.step(stepManager, real, s -> generator.generate(logMel, eps));
+            NDArray target = guide == null ? null : guided(logMel, eps);                            // (B, T)
+            return gan.step(stepManager, real, s -> generator.generate(logMel, eps), target, config.guideWeight());
+        }
+    }
+
+    /** The guide's output for the same mel and noise, computed without recording a graph. */
+    private NDArray guided(NDArray logMel, NDArray eps) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return guide.generate(logMel, eps);
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 
