@@ -2,6 +2,7 @@ package dev.tessera.audio.serve;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.HarmonicTone;
 import dev.tessera.audio.vocoder.PeriodWave;
 import dev.tessera.audio.vocoder.VocoderConfig;
 import dev.tessera.core.checkpoint.Checkpoint;
@@ -54,16 +55,7 @@ final class TinyCheckpoint {
 
     /** A harmonic tone at f0 with harmonics 1..4 and a short fade in and out, amplitude about 0.3. */
     static float[] tone(double f0, int samples) {
-        float[] x = new float[samples];
-        for (int n = 0; n < samples; n++) {
-            double env = Math.min(1, n / 300.0) * Math.min(1, (samples - n) / 300.0);
-            double s = 0;
-            for (int h = 1; h <= 4; h++) {
-                s += Math.sin(2 * Math.PI * f0 * h * n / VocodeLimits.SAMPLE_RATE) / h;
-            }
-            x[n] = (float) (0.3 * env * s);
-        }
-        return x;
+        return HarmonicTone.steady(f0, samples, VocodeLimits.SAMPLE_RATE);
     }
 
     /** A (80, frames) log-mel of seeded values around a speech-like level. */

@@ -1,6 +1,7 @@
 package dev.tessera.audio.vocoder;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.HarmonicTone;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.core.engine.Engines;
 import dev.tessera.core.engine.Seeds;
@@ -37,19 +38,7 @@ final class TinyVocoders {
 
     /** A harmonic tone: f0 with harmonics 1..6 at amplitude 1/h, a slow vibrato and an attack/decay envelope. */
     static float[] tone(double f0, int samples, int sampleRate) {
-        float[] x = new float[samples];
-        double phase = 0;
-        for (int n = 0; n < samples; n++) {
-            double f = f0 * (1 + 0.01 * Math.sin(2 * Math.PI * 5 * n / sampleRate));
-            phase += 2 * Math.PI * f / sampleRate;
-            double env = Math.min(1, n / 500.0) * Math.min(1, (samples - n) / 2000.0);
-            double s = 0;
-            for (int h = 1; h <= 6; h++) {
-                s += Math.sin(h * phase) / h;
-            }
-            x[n] = (float) (0.3 * env * s);
-        }
-        return x;
+        return HarmonicTone.withVibrato(f0, samples, sampleRate);
     }
 
     /** Tones with pitches drawn from 90-330 Hz, 1 s each. */

@@ -122,13 +122,13 @@ public final class DistilledVocoderVerticle extends ModelVerticle<VocoderVerticl
             batch.forEachLive(this::stream);
             return;
         }
-        int n = jobs.get(0).request().settings().steps();
+        VocodeSettings settings = jobs.get(0).request().settings();   // one steps per batch (batchKey)
         List<MelVocoder.Item> items = new ArrayList<>();
         for (Job<VocoderVerticle.Request> job : jobs) {
             VocoderVerticle.Request r = job.request();
             items.add(new MelVocoder.Item(melOf(r), r.frames(), r.settings().seed(), 0));
         }
-        List<float[]> audio = students.vocode(items, n, (step, total) -> {
+        List<float[]> audio = students.vocode(items, settings, (step, total) -> {
             for (Job<VocoderVerticle.Request> job : batch.live()) {
                 job.context().progress(step, total);
             }

@@ -2,7 +2,7 @@ package dev.tessera.distill.serve;
 
 import dev.tessera.audio.serve.MelVocoder;
 import dev.tessera.audio.serve.StepListener;
-import dev.tessera.audio.vocoder.EulerSampler;
+import dev.tessera.audio.serve.VocodeSettings;
 import dev.tessera.core.bus.JobFailure;
 import dev.tessera.distill.turbo.TurboConfig;
 import dev.tessera.distill.turbo.TurboExport;
@@ -73,9 +73,23 @@ public final class TurboStudents implements AutoCloseable {
         return v;
     }
 
-    /** Vocodes a batch with the N-step student: Euler on its grid, τ = 1. */
+    /**
+     * Vocodes a batch with the student of {@code settings.steps()}, with the settings' solver and τ (for
+     * {@code vocoder-turbo}: Euler on the student's grid, τ = 1, as it was trained; the streamed path reads
+     * the same settings).
+     */
+    public List<float[]> vocode(List<MelVocoder.Item> items, VocodeSettings settings, StepListener listener) {
+        if (!settings.model().equals(VocodeSettings.VOCODER_TURBO)) {
+            throw new IllegalArgumentException("settings for " + settings.model() + ", not " + VocodeSettings.VOCODER_TURBO);
+        }
+        return student(settings.steps()).vocode(items, settings.flowSampler(), settings.steps(), settings.temperature(),
+                listener);
+    }
+
+    /** Vocodes a batch with the N-step student at the settings a {@code vocoder-turbo} request gets. */
     public List<float[]> vocode(List<MelVocoder.Item> items, int steps, StepListener listener) {
-        return student(steps).vocode(items, new EulerSampler(), steps, 1.0, listener);
+        return vocode(items, new VocodeSettings(VocodeSettings.VOCODER_TURBO, steps, "euler", VocodeSettings.DEFAULT_SEED,
+                false), listener);
     }
 
     /** Runs every student's self-test (a broken checkpoint fails at load, not in a request). */

@@ -3,6 +3,7 @@ package dev.tessera.distill.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.audio.data.HarmonicTone;
 import dev.tessera.audio.serve.MelVocoder;
 import dev.tessera.audio.serve.StepListener;
 import dev.tessera.audio.serve.StreamingVocoder;
@@ -75,7 +76,8 @@ class StudentStreamingTest {
 
     /** The whole utterance as a stream=false request gets it: the N-step student, Euler, tau 1. */
     private static float[] whole(int steps, float[] mel, int frames) {
-        return students.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), steps, StepListener.NONE).get(0);
+        VocodeSettings settings = new VocodeSettings(VocodeSettings.VOCODER_TURBO, steps, "euler", 9, false);
+        return students.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), settings, StepListener.NONE).get(0);
     }
 
     @ParameterizedTest(name = "{0} steps")
@@ -138,15 +140,6 @@ class StudentStreamingTest {
 
     /** A harmonic tone at f0 (harmonics 1..4, 1/h) with a short fade in and out, amplitude about 0.3. */
     static float[] tone(double f0, int samples) {
-        float[] x = new float[samples];
-        for (int n = 0; n < samples; n++) {
-            double env = Math.min(1, n / 300.0) * Math.min(1, (samples - n) / 300.0);
-            double s = 0;
-            for (int h = 1; h <= 4; h++) {
-                s += Math.sin(2 * Math.PI * f0 * h * n / 22_050) / h;
-            }
-            x[n] = (float) (0.3 * env * s);
-        }
-        return x;
+        return HarmonicTone.steady(f0, samples, 22_050);
     }
 }

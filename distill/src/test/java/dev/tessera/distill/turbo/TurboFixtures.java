@@ -1,6 +1,7 @@
 package dev.tessera.distill.turbo;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.audio.data.HarmonicTone;
 import dev.tessera.audio.data.SpeechCorpus;
 import dev.tessera.audio.vocoder.PeriodWave;
 import dev.tessera.audio.vocoder.VocoderConfig;
@@ -41,19 +42,7 @@ final class TurboFixtures {
 
     /** f0 with harmonics 1..6 at amplitude 1/h, a 5 Hz vibrato and a short attack and release. */
     static float[] tone(double f0, int samples) {
-        float[] x = new float[samples];
-        double phase = 0;
-        for (int n = 0; n < samples; n++) {
-            double f = f0 * (1 + 0.01 * Math.sin(2 * Math.PI * 5 * n / RATE));
-            phase += 2 * Math.PI * f / RATE;
-            double env = Math.min(1, n / 500.0) * Math.min(1, (samples - n) / 2000.0);
-            double s = 0;
-            for (int h = 1; h <= 6; h++) {
-                s += Math.sin(h * phase) / h;
-            }
-            x[n] = (float) (0.3 * env * s);
-        }
-        return x;
+        return HarmonicTone.withVibrato(f0, samples, RATE);
     }
 
     /** Tones with pitches drawn from 110-330 Hz. */
