@@ -55,20 +55,23 @@ class TurboTrainerTest {
                 .put("validateEvery", 0).put("validationClips", 1).put("validationSamples", 4096).put("seed", 5));
     }
 
+    /** Two equal-length signals as a (2, n) batch. */
+    private static NDArray rows(NDManager s, float[] first, float[] second) {
+        float[] both = new float[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return s.create(both, new Shape(2, first.length));
+    }
+
     /** L_mel (spec 4) of the generator's output on fixed tones and noise. */
     private static double melLoss(TurboGenerator g, NDManager m) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager s = m.newSubManager()) {
             int n = 4096;
-            float[] audio = new float[2 * n];
-            System.arraycopy(TurboFixtures.tone(150, n), 0, audio, 0, n);
-            System.arraycopy(TurboFixtures.tone(260, n), 0, audio, n, n);
-            NDArray real = s.create(audio, new Shape(2, n));
-            float[] e = new float[2 * n];
-            System.arraycopy(CounterNoise.gaussian(9, 0, n), 0, e, 0, n);
-            System.arraycopy(CounterNoise.gaussian(10, 0, n), 0, e, n, n);
-            NDArray fake = g.generate(MelSpectrogram.hifiGan().logMel(real), s.create(e, new Shape(2, n)));
+            NDArray real = rows(s, TurboFixtures.tone(150, n), TurboFixtures.tone(260, n));
+            NDArray eps = rows(s, CounterNoise.gaussian(9, 0, n), CounterNoise.gaussian(10, 0, n));
+            NDArray fake = g.generate(MelSpectrogram.hifiGan().logMel(real), eps);
             return MultiScaleMelLoss.turbo().loss(real, fake).total().getFloat();
         } finally {
             JniUtils.setGradMode(grad);
@@ -105,14 +108,9 @@ class TurboTrainerTest {
         JniUtils.setGradMode(false);
         try (NDManager s = m.newSubManager()) {
             int n = 4096;
-            float[] audio = new float[2 * n];
-            System.arraycopy(TurboFixtures.tone(170, n), 0, audio, 0, n);
-            System.arraycopy(TurboFixtures.tone(240, n), 0, audio, n, n);
-            NDArray logMel = MelSpectrogram.hifiGan().logMel(s.create(audio, new Shape(2, n)));
-            float[] e = new float[2 * n];
-            System.arraycopy(CounterNoise.gaussian(21, 0, n), 0, e, 0, n);
-            System.arraycopy(CounterNoise.gaussian(22, 0, n), 0, e, n, n);
-            NDArray eps = s.create(e, new Shape(2, n));
+            NDArray logMel = MelSpectrogram.hifiGan().logMel(rows(s, TurboFixtures.tone(170, n),
+                    TurboFixtures.tone(240, n)));
+            NDArray eps = rows(s, CounterNoise.gaussian(21, 0, n), CounterNoise.gaussian(22, 0, n));
             return student.generate(logMel, eps).sub(guide.generate(logMel, eps)).abs().mean().getFloat();
         } finally {
             JniUtils.setGradMode(grad);
