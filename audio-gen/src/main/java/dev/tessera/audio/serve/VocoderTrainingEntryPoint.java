@@ -39,6 +39,8 @@ public final class VocoderTrainingEntryPoint implements TrainingEntryPoint {
         EXTRA.put("--val-samples", new String[] {"N", "samples per validation clip (32768)"});
         EXTRA.put("--val-steps", new String[] {"N", "midpoint steps when validating (16)"});
         EXTRA.put("--clip", new String[] {"X", "gradient-norm clip, 0 = off (0)"});
+        EXTRA.put("--min-lr", new String[] {"X", "half cosine from 2e-4 down to X at --steps (2e-4: constant)"});
+        EXTRA.put("--warmup", new String[] {"N", "steps of linear warm-up before that (0)"});
         EXTRA.put("--log-every", new String[] {"N", "steps between log lines without a terminal (10)"});
         EXTRA.put("--limit", new String[] {"N", "read at most N training utterances (and music clips), 0 = all (0)"});
         EXTRA.put("--time", new String[] {"N", "time N steps in a scratch folder and print s/step"});

@@ -33,6 +33,9 @@ class VocoderTrainingEntryPointTest {
                 "1,2,3", "--export", "models/vocoder"), VocoderTrainingEntryPoint.arguments(o));
         assertEquals(List.of("--data", "data/speech", "--out", "runs/vocoder"),
                 VocoderTrainingEntryPoint.arguments(new TrainingOptions(null, null, null, false, List.of())));
+        assertEquals(List.of("--data", "data/speech", "--out", "runs/vocoder", "--min-lr", "2e-5", "--warmup", "200"),
+                VocoderTrainingEntryPoint.arguments(new TrainingOptions(null, null, null, false,
+                        List.of("--min-lr", "2e-5", "--warmup", "200"))), "the cosine tail's flags");
     }
 
     @Test

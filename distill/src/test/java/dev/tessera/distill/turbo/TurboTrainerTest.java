@@ -23,6 +23,7 @@ import dev.tessera.core.engine.Engines;
 import dev.tessera.core.train.TrainableParameters;
 import dev.tessera.core.train.TrainingResult;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,26 @@ class TurboTrainerTest {
         System.out.printf("distance to the guide after 12 updates, relative to the start: %.3f without, %.3f with the"
                 + " guide term%n", distance[0], distance[1]);
         assertTrue(distance[1] < 0.8 * distance[0], "guided " + distance[1] + " vs unguided " + distance[0]);
+    }
+
+    @Test
+    void guideFlagsReachTheConfigAndAMissingGuideIsNamedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        TurboTrainMain.Args plain = TurboTrainMain.parse(new String[] {"--steps", "2"});
+        assertEquals(0.0, plain.config().guideWeight(), 0, "the spec's recipe has no guide");
+        assertEquals(Path.of("models", "vocoder"), plain.guide());
+        TurboTrainMain.Args guided = TurboTrainMain.parse(new String[] {"--steps", "2", "--guide-weight", "2000",
+            "--guide-steps", "8", "--guide", dir.resolve("teacher").toString()});
+        assertEquals(2000.0, guided.config().guideWeight(), 0);
+        assertEquals(8, guided.config().guideSteps());
+        assertThrows(IllegalArgumentException.class, () -> TurboTrainMain.parse(new String[] {"--steps", "2",
+            "--guide-steps", "0"}));
+        Files.createDirectories(dir.resolve("speech"));
+        Files.writeString(dir.resolve("speech/train.tsv"), "");
+        TurboTrainMain.Args missing = TurboTrainMain.parse(new String[] {"--steps", "2", "--data",
+            dir.resolve("speech").toString(), "--guide-weight", "1", "--guide", dir.resolve("none").toString()});
+        java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> TurboTrainMain.checkInputs(missing));
+        assertTrue(e.getMessage().contains("--guide"), e.getMessage());
     }
 
     /** 2 steps, a checkpoint, a new trainer resumed from it and 2 more steps = 4 steps without a break. */
