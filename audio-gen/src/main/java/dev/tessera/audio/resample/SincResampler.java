@@ -3,6 +3,7 @@ package dev.tessera.audio.resample;
 import dev.tessera.audio.wav.AudioInputException;
 import dev.tessera.audio.wav.AudioInputException.Reason;
 import dev.tessera.audio.wav.WavReader;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,7 +66,7 @@ public final class SincResampler {
     private SincResampler(int fromRate, int toRate) {
         this.fromRate = fromRate;
         this.toRate = toRate;
-        long g = gcd(fromRate, toRate);
+        long g = BigInteger.valueOf(fromRate).gcd(BigInteger.valueOf(toRate)).longValue();
         this.step = fromRate / g;
         this.phases = toRate / g;
         this.tableRows = (int) Math.min(phases, MAX_EXACT_PHASES);
@@ -161,14 +162,5 @@ public final class SincResampler {
             throw new AudioInputException(Reason.SAMPLE_RATE_OUT_OF_RANGE, "sample rate " + rate
                     + " Hz is outside 8000..192000 Hz; resample the audio into that range first");
         }
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 }

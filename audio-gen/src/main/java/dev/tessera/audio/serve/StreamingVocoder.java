@@ -3,6 +3,7 @@ package dev.tessera.audio.serve;
 import dev.tessera.audio.vocoder.FlowSampler;
 import dev.tessera.audio.vocoder.VocoderConfig;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -119,14 +120,7 @@ public final class StreamingVocoder {
     }
 
     private static long lcm(long a, long b) {
-        long x = a;
-        long y = b;
-        while (y != 0) {
-            long r = x % y;
-            x = y;
-            y = r;
-        }
-        return a / x * b;
+        return a / BigInteger.valueOf(a).gcd(BigInteger.valueOf(b)).longValue() * b;
     }
 
     /**

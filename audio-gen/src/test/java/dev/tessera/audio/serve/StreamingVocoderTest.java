@@ -43,8 +43,7 @@ class StreamingVocoderTest {
         try (NDManager m = NDManager.newBaseManager(); MelVocoder v = MelVocoder.of(TinyCheckpoint.model(m, 21), "tiny")) {
             int frames = 21;
             float[] mel = TinyCheckpoint.mel(frames, 4);
-            float[] whole = v.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), new MidpointSampler(), 2,
-                    StepListener.NONE).get(0);
+            float[] whole = whole(v, mel, frames);
             List<Integer> chunks = new ArrayList<>();
             int[] steps = {0};
             float[] streamed = stream(v, new StreamingVocoder.Windowing(8, 21, 256), mel, frames, 2, chunks, steps);
@@ -94,8 +93,7 @@ class StreamingVocoderTest {
         try (NDManager m = NDManager.newBaseManager(); MelVocoder v = MelVocoder.of(TinyCheckpoint.model(m, 22), "tiny")) {
             int frames = 70;
             float[] mel = v.analyse(TinyCheckpoint.tone(180, frames * 256));
-            float[] whole = v.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), new MidpointSampler(), 2,
-                    StepListener.NONE).get(0);
+            float[] whole = whole(v, mel, frames);
             List<Integer> chunks = new ArrayList<>();
             float[] streamed = stream(v, StreamingVocoder.Windowing.DEFAULT, mel, frames, 2, chunks, new int[1]);
             assertEquals(frames * 256, streamed.length);
@@ -114,8 +112,7 @@ class StreamingVocoderTest {
         try (NDManager m = NDManager.newBaseManager(); MelVocoder v = MelVocoder.of(TinyCheckpoint.model(m, 22), "tiny")) {
             int frames = 70;
             float[] mel = v.analyse(TinyCheckpoint.tone(180, frames * 256));
-            float[] whole = v.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), new MidpointSampler(), 2,
-                    StepListener.NONE).get(0);
+            float[] whole = whole(v, mel, frames);
             float[] streamed = stream(v, new StreamingVocoder.Windowing(32, 1, 256), mel, frames, 2,
                     new ArrayList<>(), new int[1]);
             double snrDb = snrDb(whole, streamed);
@@ -123,6 +120,12 @@ class StreamingVocoderTest {
                     MelVocoderTest.maxAbsDiff(whole, streamed));
             assertTrue(snrDb >= 30, "SNR " + snrDb + " dB (audio spec 6.5 target: >= 30 dB)");
         }
+    }
+
+    /** The whole utterance in one call: 2 midpoint steps, seed 9, the teacher's tau. */
+    private static float[] whole(MelVocoder v, float[] mel, int frames) {
+        return v.vocode(List.of(new MelVocoder.Item(mel, frames, 9, 0)), new MidpointSampler(), 2, StepListener.NONE)
+                .get(0);
     }
 
     private static double snrDb(float[] whole, float[] streamed) {

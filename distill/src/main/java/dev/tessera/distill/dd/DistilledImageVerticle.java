@@ -69,12 +69,9 @@ public final class DistilledImageVerticle extends ModelVerticle<DdImageRequest> 
      */
     @Override
     protected JsonObject paramsSchema() {
-        var classes = generator.classes();
-        List<String> choices = !classes.names().isEmpty() ? classes.names()
-                : java.util.stream.IntStream.range(0, classes.numClasses()).mapToObj(Integer::toString).toList();
         return ParamsSchema.of(NAME, "one-step Distilled Decoding student of the image AR model: "
                         + generator.tokens() + " tokens of " + generator.bits() + " bits in 1 or 2 passes")
-                .choice("class", "class of the image; none = unconditional", choices, true, null)
+                .choice("class", "class of the image; none = unconditional", generator.classes().labels(), true, null)
                 .integer("count", "images in this job", 1, maxCount, 1L)
                 .integer("seed", "image i of seed s is always the same; empty = random", 0, Integer.MAX_VALUE, null)
                 .integer("steps", "passes: 1, or 2 (the first pass's leading tokens kept, the rest drawn again)", 1, 2, 1L)

@@ -29,7 +29,8 @@ import java.util.List;
  * @param guideWeight λ_guide of an added term λ_guide·mean|x̂ − x_guide|, where x_guide is a frozen guide
  *     vocoder's output from the same mel and the same noise (progressive distillation, Salimans and Ho 2022,
  *     beside the GAN losses); 0 (the spec's recipe) trains without a guide
- * @param guideSteps Euler steps of the guide on the same grid convention (t = i / guideSteps), > steps
+ * @param guideSteps Euler steps of the guide on the same grid convention (t = i / guideSteps), 1..64; more
+ *     than {@code steps} for a guide worth following (8 for the shipped students)
  */
 public record TurboConfig(int steps, int segment, int batch, double learningRate, double featureMatchingWeight,
                           double melWeight, List<String> discriminators, List<Integer> studentChannels,

@@ -30,6 +30,7 @@ import dev.tessera.core.train.TrainingListener;
 import dev.tessera.core.train.TrainingProgress;
 import dev.tessera.core.train.TrainingResult;
 import dev.tessera.core.train.TrainingSlot;
+import dev.tessera.image.eval.NoGradient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -288,13 +289,7 @@ public final class TurboTrainer implements AutoCloseable {
 
     /** The guide's output for the same mel and noise, computed without recording a graph. */
     private NDArray guided(NDArray logMel, NDArray eps) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            return guide.generate(logMel, eps);
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
+        return NoGradient.call(() -> guide.generate(logMel, eps));
     }
 
     /** Scores the student on the held-out clips (see the class comment); empty without clips. */

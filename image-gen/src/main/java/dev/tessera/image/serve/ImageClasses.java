@@ -1,6 +1,7 @@
 package dev.tessera.image.serve;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The classes of a class-conditional image model, as a person names them: an index in
@@ -50,6 +51,11 @@ public record ImageClasses(int numClasses, List<String> names) {
     public String choices() {
         String range = "an index in 0.." + (numClasses - 1);
         return names.isEmpty() ? range : range + " or one of " + String.join(", ", names);
+    }
+
+    /** One label per class for a form's choices: the names, or the indices "0".."n-1" when the model has none. */
+    public List<String> labels() {
+        return !names.isEmpty() ? names : IntStream.range(0, numClasses).mapToObj(Integer::toString).toList();
     }
 
     /** The name of class {@code id}, or null for the null class or a model without names. */
